@@ -1,0 +1,74 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { HookExecutions } from "@/components/hooks/hook-executions";
+import { HookWorkbench } from "@/components/hooks/hook-workbench";
+import { PostRegistrationPanels } from "@/components/hooks/post-registration-panels";
+import { Forbidden } from "@/components/ui/notice";
+import { can } from "@/lib/auth/actor";
+import { requireSessionActor } from "@/lib/auth/session";
+import { listConnections } from "@/lib/connections/connections";
+import { HOOK_STARTER_CODE, hookDeclarations, hookTypeAnnotation, sampleHookContextJson } from "@/lib/hooks/contracts";
+import { HOOK_DESCRIPTIONS, HOOK_NAMES, isHookKind } from "@/lib/hooks/kinds";
+import { getHookWithVersions, listHookExecutions } from "@/lib/hooks/manage/list-hooks";
+
+type Props = { params: Promise<{ kind: string }> };
+
+export async function generateMetadata({ params }: Props) {
+  const { kind } = await params;
+  return { title: `${isHookKind(kind) ? HOOK_NAMES[kind] : "Hook"} · Delegate` };
+}
+
+export default async function HookPage({ params }: Props) {
+  const actor = await requireSessionActor();
+  if (!can(actor, "config:manage")) {
+    return <Forbidden title="Hooks" message="Only Administrators can manage hooks." />;
+  }
+  const { kind } = await params;
+  if (!isHookKind(kind)) notFound();
+
+  const [{ hook, versions }, executions, connections] = await Promise.all([
+    getHookWithVersions(actor, kind),
+    listHookExecutions(actor, kind, 20),
+    listConnections({ databaseOnly: true }),
+  ]);
+  const name = HOOK_NAMES[kind];
+  const sampleContext = sampleHookContextJson(kind, { admin: actor.profile, connection: connections[0]?.name });
+
+  return (
+    <>
+      <p>
+        <Link href="/hooks">← Hooks</Link>
+      </p>
+      <HookWorkbench
+        key={kind}
+        kind={kind}
+        name={name}
+        hook={hook && { code: hook.code, enabled: hook.enabled, timeoutMs: hook.timeoutMs }}
+        currentVersion={versions[0]?.version ?? null}
+        versions={versions.map((v) => ({
+          version: v.version,
+          code: v.code,
+          enabled: v.enabled,
+          timeoutMs: v.timeoutMs,
+          authorEmail: v.authorEmail,
+          createdAt: v.createdAt.toISOString(),
+          reason: v.reason,
+        }))}
+        description={HOOK_DESCRIPTIONS[kind]}
+        starterCode={HOOK_STARTER_CODE[kind]}
+        annotation={hookTypeAnnotation(kind)}
+        declarations={hookDeclarations(kind)}
+        sampleContext={sampleContext}
+      />
+      {kind === "post_registration" && <PostRegistrationPanels actor={actor} />}
+      <section aria-labelledby="executions-title">
+        <h2 id="executions-title">Recent executions</h2>
+        <p className="muted">
+          Every run of the Write and Post-User Registration hooks is recorded; the query hooks, which run on every page
+          view, record their failures only. Runs in the Runner are not recorded.
+        </p>
+        <HookExecutions executions={executions} name={name} />
+      </section>
+    </>
+  );
+}

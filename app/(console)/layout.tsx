@@ -1,0 +1,40 @@
+import { ConsoleNav } from "@/components/layout/console-nav";
+import { can } from "@/lib/auth/actor";
+import { requireSessionActor } from "@/lib/auth/session";
+import { DomainError } from "@/lib/errors";
+import { DEFAULT_CONSOLE_SETTINGS, getConsoleSettings, safeCss } from "@/lib/hooks/console-settings";
+
+export const dynamic = "force-dynamic";
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const actor = await requireSessionActor();
+  let settings = DEFAULT_CONSOLE_SETTINGS;
+  let settingsError: string | null = null;
+  try {
+    settings = await getConsoleSettings(actor);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    settingsError = error.message;
+  }
+  const links = [
+    { href: "/users", label: settings.dict.menuName ?? "Users" },
+    ...(can(actor, "logs:read") ? [{ href: "/logs", label: "Logs" }] : []),
+    ...(can(actor, "config:manage") ? [{ href: "/hooks", label: "Hooks" }] : []),
+    ...(can(actor, "config:manage") ? [{ href: "/webhooks", label: "Webhooks" }] : []),
+    ...(can(actor, "config:manage") ? [{ href: "/settings/api-tokens", label: "API tokens" }] : []),
+  ];
+  return (
+    <div className="shell">
+      {settings.css && <style>{safeCss(settings.css)}</style>}
+      <ConsoleNav title={settings.dict.title ?? "Delegate"} links={links} email={actor.email} roles={actor.roles} />
+      <main className="content">
+        {settingsError && (
+          <div role="alert" className="alert">
+            The Settings Query Hook failed, so the console uses its default settings: {settingsError}
+          </div>
+        )}
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,176 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AuditTable } from "@/components/logs/audit-table";
+import { Forbidden, Notice } from "@/components/ui/notice";
+import { Time } from "@/components/ui/time";
+import { ChangePasswordForm } from "@/components/users/change-password-form";
+import { EditUserForm } from "@/components/users/edit-user-form";
+import { UserActions } from "@/components/users/user-actions";
+import { listUserAuditEntries } from "@/lib/audit/list-audit";
+import { can } from "@/lib/auth/actor";
+import { requireSessionActor } from "@/lib/auth/session";
+import { listMembershipOptions } from "@/lib/departments/memberships";
+import { DomainError } from "@/lib/errors";
+import { getConsoleSettings } from "@/lib/hooks/console-settings";
+import { getUser } from "@/lib/users/get-user";
+import { membershipsOf, type UserProfile } from "@/lib/users/profile";
+
+type Props = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+export default async function UserPage({ params, searchParams }: Props) {
+  const actor = await requireSessionActor();
+  const { id } = await params;
+  let user: UserProfile;
+  try {
+    user = await getUser(actor, id);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "not_found") notFound();
+    if (error instanceof DomainError && error.code === "forbidden") return <Forbidden title="User" message={error.message} />;
+    throw error;
+  }
+  const [auditEntries, membershipOptions, settings] = await Promise.all([
+    listUserAuditEntries(actor, user),
+    listMembershipOptions(actor),
+    getConsoleSettings(actor).catch(() => null),
+  ]);
+  const memberships = membershipsOf(user);
+  const canWrite = can(actor, "users:write");
+  const canEditMetadata = canWrite && can(actor, "config:manage");
+  const isSelf = user.user_id === actor.id;
+  const created = (await searchParams).created === "1";
+
+  return (
+    <>
+      <p>
+        <Link href="/users">← Users</Link>
+      </p>
+      <div className="page-header">
+        <h1>{user.email}</h1>
+        <div>
+          {user.blocked && <span className="badge danger">Blocked</span>}
+          {user.email_verified ? <span className="badge ok">Email verified</span> : <span className="badge">Email not verified</span>}
+        </div>
+      </div>
+      {created && <Notice>User created.</Notice>}
+      {canWrite && (
+        <UserActions
+          userId={user.user_id}
+          email={user.email}
+          emailVerified={user.email_verified}
+          blocked={user.blocked}
+          isSelf={isSelf}
+        />
+      )}
+
+      <section aria-labelledby="profile-title" className="panel">
+        <h2 id="profile-title">Profile</h2>
+        <dl className="props">
+          <dt>User ID</dt>
+          <dd>
+            <code>{user.user_id}</code>
+          </dd>
+          <dt>Email</dt>
+          <dd>{user.email}</dd>
+          <dt>Username</dt>
+          <dd>{user.username ?? <span className="muted">—</span>}</dd>
+          <dt>Name</dt>
+          <dd>{user.name ?? <span className="muted">—</span>}</dd>
+          <dt>Given / family name</dt>
+          <dd>{[user.given_name, user.family_name].filter(Boolean).join(" ") || <span className="muted">—</span>}</dd>
+          <dt>Phone number</dt>
+          <dd>
+            {user.phone_number ?? <span className="muted">—</span>}
+            {user.phone_number && !user.phone_verified && <span className="muted"> (not verified)</span>}
+          </dd>
+          <dt>Connection</dt>
+          <dd>{user.connection}</dd>
+          <dt>Memberships</dt>
+          <dd>
+            {memberships.length ? (
+              memberships.map((membership) => (
+                <span key={membership} className="badge">
+                  {membership}
+                </span>
+              ))
+            ) : (
+              <span className="muted">None</span>
+            )}
+          </dd>
+          <dt>Status</dt>
+          <dd>{user.blocked ? "Blocked" : "Active"}</dd>
+          <dt>Created</dt>
+          <dd>
+            <Time value={user.created_at} />
+          </dd>
+          <dt>Updated</dt>
+          <dd>
+            <Time value={user.updated_at} />
+          </dd>
+          <dt>Last login</dt>
+          <dd>
+            <Time value={user.last_login} />
+          </dd>
+          <dt>Logins</dt>
+          <dd>{user.logins_count}</dd>
+        </dl>
+      </section>
+
+      {!canEditMetadata && !settings?.suppressRawData && (
+        <section aria-labelledby="metadata-title" className="panel">
+          <h2 id="metadata-title">Metadata</h2>
+          <div className="grid-2">
+            <div>
+              <h3 id="user-metadata-title">user_metadata</h3>
+              <pre className="json" aria-labelledby="user-metadata-title">
+                {JSON.stringify(user.user_metadata, null, 2)}
+              </pre>
+            </div>
+            <div>
+              <h3 id="app-metadata-title">app_metadata</h3>
+              <pre className="json" aria-labelledby="app-metadata-title">
+                {JSON.stringify(user.app_metadata, null, 2)}
+              </pre>
+            </div>
+          </div>
+        </section>
+      )}
+
+      {canWrite && (
+        <>
+          <EditUserForm
+            user={{
+              user_id: user.user_id,
+              updated_at: user.updated_at,
+              email: user.email,
+              username: user.username,
+              name: user.name,
+              memberships,
+              user_metadata: user.user_metadata,
+              app_metadata: user.app_metadata,
+            }}
+            membershipOptions={membershipOptions}
+            canEditMetadata={canEditMetadata}
+          />
+          <ChangePasswordForm userId={user.user_id} />
+        </>
+      )}
+
+      <section aria-labelledby="audit-title">
+        <h2 id="audit-title">Audit log</h2>
+        {auditEntries.length ? (
+          <AuditTable entries={auditEntries} caption={`Audit entries about ${user.email}`} showTarget={false} />
+        ) : (
+          <p className="empty panel">Nothing has been recorded about this user yet.</p>
+        )}
+        {can(actor, "logs:read") && auditEntries.length > 0 && (
+          <p>
+            <Link href={`/logs?user_id=${user.user_id}`}>All entries about this user in the logs</Link>
+          </p>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,46 @@
+import { CreateUserForm } from "@/components/users/create-user-form";
+import { Forbidden } from "@/components/ui/notice";
+import { can } from "@/lib/auth/actor";
+import { requireSessionActor } from "@/lib/auth/session";
+import { listConnections } from "@/lib/connections/connections";
+import { getMembershipOptions } from "@/lib/departments/memberships";
+import { formUserFields, getConsoleSettings } from "@/lib/hooks/console-settings";
+
+export default async function NewUserPage() {
+  const actor = await requireSessionActor();
+  if (!can(actor, "users:write")) {
+    return <Forbidden title="Create user" message="Your role does not allow creating users." />;
+  }
+  const [allConnections, memberships, settings] = await Promise.all([
+    listConnections({ databaseOnly: true }),
+    getMembershipOptions(actor),
+    getConsoleSettings(actor),
+  ]);
+  if (!settings.canCreateUser) {
+    return <Forbidden title="Create user" message="Creating users is turned off for your account (Settings Query Hook)." />;
+  }
+  const connections = settings.connections
+    ? allConnections.filter((connection) => settings.connections?.includes(connection.name))
+    : allConnections;
+  if (connections.length === 0) {
+    return (
+      <>
+        <h1>Create user</h1>
+        <div role="alert" className="alert">
+          There is no enabled database connection to create users in. An Administrator must enable one first.
+        </div>
+      </>
+    );
+  }
+  return (
+    <>
+      <h1>Create user</h1>
+      <CreateUserForm
+        connections={connections.map((c) => ({ name: c.name, requiresUsername: c.requiresUsername }))}
+        memberships={memberships.memberships}
+        membershipsLabel={settings.dict.memberships ?? "Memberships"}
+        userFields={formUserFields(settings, "create")}
+      />
+    </>
+  );
+}

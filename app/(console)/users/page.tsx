@@ -1,0 +1,96 @@
+import Link from "next/link";
+import { UserFilters } from "@/components/users/user-filters";
+import { listQuery } from "@/components/users/list-query";
+import { UsersTable } from "@/components/users/users-table";
+import { Notice } from "@/components/ui/notice";
+import { Pager } from "@/components/ui/pager";
+import { hrefWith } from "@/components/ui/query";
+import { can } from "@/lib/auth/actor";
+import { requireSessionActor } from "@/lib/auth/session";
+import { listConnections } from "@/lib/connections/connections";
+import { listMembershipOptions } from "@/lib/departments/memberships";
+import { DomainError, fromZodError } from "@/lib/errors";
+import { getConsoleSettings, listColumns } from "@/lib/hooks/console-settings";
+import { listUsersSchema } from "@/lib/schemas/user";
+import { listUsers } from "@/lib/users/list-users";
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function UsersPage({ searchParams }: { searchParams: SearchParams }) {
+  const actor = await requireSessionActor();
+  const params = await searchParams;
+  const parsed = listUsersSchema.safeParse(params);
+  const input = parsed.success ? parsed.data : listUsersSchema.parse({});
+  const [listing, connections, memberships, settings] = await Promise.all([
+    listUsers(actor, input).then(
+      (page) => ({ page, error: null }),
+      (error: unknown) => {
+        if (!(error instanceof DomainError)) throw error;
+        return { page: { users: [], total: 0, page: input.page, per_page: input.per_page }, error: error.message };
+      },
+    ),
+    listConnections(),
+    listMembershipOptions(actor).catch(() => []),
+    getConsoleSettings(actor).catch(() => null),
+  ]);
+  const { page, error: listError } = listing;
+  const filtered = Boolean(input.search || input.connection || input.membership);
+  const deleted = typeof params.deleted === "string" ? params.deleted : undefined;
+
+  return (
+    <>
+      <div className="page-header">
+        <h1>{settings?.dict.title ?? "Users"}</h1>
+        {can(actor, "users:write") && (
+          <Link href="/users/new" className="button">
+            Create user
+          </Link>
+        )}
+      </div>
+      {deleted && <Notice>The user {deleted} was deleted.</Notice>}
+      {!parsed.success && (
+        <div role="alert" className="alert">
+          Some list parameters in the address were not valid, so the default list is shown. {fromZodError(parsed.error).message}
+        </div>
+      )}
+      {listError && (
+        <div role="alert" className="alert">
+          The users cannot be listed: {listError}
+        </div>
+      )}
+      <UserFilters values={input} connections={connections.map((c) => c.name)} memberships={memberships} />
+      <p className="muted" aria-live="polite">
+        {page.total === 1 ? "1 user" : `${page.total} users`}
+        {filtered && " match"}
+      </p>
+      {page.users.length > 0 ? (
+        <>
+          <UsersTable users={page.users} input={input} columns={settings ? listColumns(settings) : []} />
+          <Pager
+            path="/users"
+            query={{ ...listQuery(input), page: undefined }}
+            page={input.page}
+            perPage={input.per_page}
+            total={page.total}
+            label="Users pages"
+          />
+        </>
+      ) : (
+        <div className="empty panel">
+          {page.total > 0 ? (
+            <>
+              This page is past the end of the list.{" "}
+              <Link href={hrefWith("/users", { ...listQuery(input), page: undefined })}>Go to the first page</Link>.
+            </>
+          ) : filtered ? (
+            <>
+              No users match these filters. <Link href="/users">Clear the filters</Link>.
+            </>
+          ) : (
+            <>No users yet.{can(actor, "users:write") && <> <Link href="/users/new">Create the first one</Link>.</>}</>
+          )}
+        </div>
+      )}
+    </>
+  );
+}

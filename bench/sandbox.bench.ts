@@ -1,0 +1,130 @@
+/**
+ * The hook sandbox: the seed Write Hook through runHook (a fresh QuickJS runtime and context per call)
+ * against node:vm with a fresh context per call (not a security boundary: the baseline for the cost of
+ * isolation), alternating which goes first so that a noisy neighbour slows both alike. Then the process
+ * memory around five runaway hooks stopped at the 500 ms deadline, and the cost of a new WebAssembly
+ * module (the reason runHook keeps a pool of them).
+ *
+ * `npx tsx bench/sandbox.bench.ts` runs it alone (`node --expose-gc --import tsx bench/sandbox.bench.ts`
+ * to measure memory after a GC); `npm run bench -- sandbox` through bench/run.ts.
+ */
+import { pathToFileURL } from "node:url";
+import vm from "node:vm";
+import { runHook } from "@/lib/hooks/sandbox";
+import { createSandboxModule, INITIAL_MEMORY_PAGES } from "@/lib/hooks/sandbox/module-pool";
+import { SEED_WRITE_HOOK } from "@/lib/hooks/seed-write-hook";
+
+const WARMUP = 300;
+const ITERATIONS = 2_000;
+const MODULE_INSTANTIATIONS = 10;
+const RUNAWAY_RUNS = 5;
+const RUNAWAY_TIMEOUT_MS = 500;
+
+const writeHookContext = JSON.stringify({
+  method: "create",
+  payload: {
+    email: "jane@example.com",
+    password: "correct horse battery staple",
+    connection: "Username-Password-Authentication",
+    memberships: ["Finance"],
+    user_metadata: { locale: "en" },
+    app_metadata: {},
+  },
+  request: { user: { user_id: "auth0|admin", app_metadata: { department: "Finance" } } },
+});
+
+async function viaSandbox(): Promise<unknown> {
+  const outcome = await runHook({ hookName: "Write Hook", code: SEED_WRITE_HOOK, args: [JSON.parse(writeHookContext)] });
+  if (!outcome.ok) throw new Error(`runHook failed: ${outcome.error?.message}`);
+  return outcome.result;
+}
+
+/** Same code, same ctx and callback; the result goes through JSON like the sandbox's does. */
+function viaNodeVm(): Promise<unknown> {
+  const context = vm.createContext({});
+  const hook = vm.runInContext(`(${SEED_WRITE_HOOK}\n)`, context) as (ctx: unknown, callback: (error: unknown, result?: unknown) => void) => void;
+  return new Promise((resolve, reject) => {
+    hook(JSON.parse(writeHookContext), (error, result) => (error ? reject(error) : resolve(JSON.parse(JSON.stringify(result)))));
+  });
+}
+
+function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
+}
+
+async function timeAlternating(contenders: Record<string, () => Promise<unknown>>): Promise<Record<string, number[]>> {
+  const names = Object.keys(contenders);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+    for (const name of i % 2 === 0 ? names : [...names].reverse()) {
+      const start = performance.now();
+      await contenders[name]();
+      if (i >= WARMUP) samples[name].push(performance.now() - start);
+    }
+  }
+  return samples;
+}
+
+function memorySnapshot(): NodeJS.MemoryUsage {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  return process.memoryUsage();
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const ms = (value: number) => `${value.toFixed(3)} ms`;
+
+export async function benchSandbox(): Promise<{ name: string; lines: string[] }> {
+  const lines: string[] = [];
+  const [sandboxResult, vmResult] = [await viaSandbox(), await viaNodeVm()];
+  if (JSON.stringify(sandboxResult) !== JSON.stringify(vmResult)) throw new Error("The contenders disagree on the result.");
+
+  const samples = await timeAlternating({ "runHook (QuickJS)": viaSandbox, "node:vm fresh context": viaNodeVm });
+  lines.push(`seed Write Hook, ${ITERATIONS} calls each after ${WARMUP} warm-up calls, fresh isolation per call`);
+  lines.push("contender                 p50         p99         mean");
+  for (const [name, wall] of Object.entries(samples)) {
+    const mean = wall.reduce((sum, value) => sum + value, 0) / wall.length;
+    lines.push(`${name.padEnd(26)}${ms(percentile(wall, 50)).padEnd(12)}${ms(percentile(wall, 99)).padEnd(12)}${ms(mean)}`);
+  }
+  const [sandbox, nodeVm] = Object.values(samples);
+  lines.push(
+    `runHook / node:vm: p50 ${(percentile(sandbox, 50) / percentile(nodeVm, 50)).toFixed(2)}x, p99 ${(percentile(sandbox, 99) / percentile(nodeVm, 99)).toFixed(2)}x`,
+  );
+
+  const before = memorySnapshot();
+  const runawayStart = performance.now();
+  for (let i = 0; i < RUNAWAY_RUNS; i++) {
+    const outcome = await runHook({
+      hookName: "Runaway Hook",
+      code: "function (ctx, callback) { while (true) {} }",
+      args: [{}],
+      timeoutMs: RUNAWAY_TIMEOUT_MS,
+    });
+    if (outcome.outcome !== "timeout") throw new Error(`Expected a timeout, got ${outcome.outcome}.`);
+  }
+  const runawayMs = performance.now() - runawayStart;
+  const after = memorySnapshot();
+  const gcNote = typeof (globalThis as { gc?: unknown }).gc === "function" ? "after global.gc()" : "no global.gc (run node with --expose-gc)";
+  lines.push(`${RUNAWAY_RUNS} runaway hooks (while (true) {}) stopped at ${RUNAWAY_TIMEOUT_MS} ms: ${(runawayMs / 1000).toFixed(2)} s in all, event loop blocked meanwhile`);
+  lines.push(`memory (${gcNote})   before        after`);
+  for (const key of ["rss", "heapUsed", "external", "arrayBuffers"] as const) {
+    lines.push(`${key.padEnd(28)}${mib(before[key]).padEnd(14)}${mib(after[key])}`);
+  }
+
+  // Why runHook reuses WebAssembly modules (each run still gets a fresh runtime and context).
+  const instantiations: number[] = [];
+  for (let i = 0; i < MODULE_INSTANTIATIONS; i++) {
+    const start = performance.now();
+    await createSandboxModule(INITIAL_MEMORY_PAGES + 512);
+    instantiations.push(performance.now() - start);
+  }
+  lines.push(`new QuickJS WebAssembly module: p50 ${ms(percentile(instantiations, 50))} over ${MODULE_INSTANTIATIONS} (runHook keeps up to 4 idle)`);
+  return { name: "Hook sandbox: seed Write Hook via runHook vs node:vm", lines };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { name, lines } = await benchSandbox();
+  console.log(`# ${name}`);
+  for (const line of lines) console.log(line);
+}

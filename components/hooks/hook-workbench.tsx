@@ -1,0 +1,240 @@
+"use client";
+
+import { Notice } from "@/components/ui/notice";
+import dynamic from "next/dynamic";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { FormAlert } from "@/components/forms/fields";
+import { useAction } from "@/components/forms/use-action";
+import {
+  checkHookSyntaxAction,
+  restoreHookVersionAction,
+  saveHookAction,
+  setHookEnabledAction,
+} from "@/lib/actions/hooks";
+import type { HookKind } from "@/lib/hooks/kinds";
+import type { CodeMarker, HookEditorHandle } from "./hook-code-editor";
+import { HookRunner } from "./hook-runner";
+import { HookStatusBadge } from "./hook-status";
+import { HookVersions, type HookVersionRow } from "./hook-versions";
+import styles from "./hooks.module.css";
+
+const HookCodeEditor = dynamic(() => import("./hook-code-editor"), {
+  ssr: false,
+  loading: () => <p className="muted">Loading the editor…</p>,
+});
+
+const SYNTAX_CHECK_DELAY_MS = 400;
+const LOCATION = /line (\d+), column (\d+): (.*)$/s;
+
+export interface SavedHook {
+  code: string;
+  enabled: boolean;
+  timeoutMs: number;
+}
+
+export interface HookWorkbenchProps {
+  kind: HookKind;
+  name: string;
+  description: string;
+  /** The saved hook, or null when it was never saved. */
+  hook: SavedHook | null;
+  currentVersion: number | null;
+  versions: HookVersionRow[];
+  starterCode: string;
+  annotation: string;
+  declarations: string;
+  sampleContext: string;
+}
+
+/** The Hooks page's editor: code, timeout, enabled, Save, the Runner beside it and the versions below. */
+export function HookWorkbench(props: HookWorkbenchProps) {
+  const { kind, name, hook, currentVersion } = props;
+  const router = useRouter();
+  const action = useAction();
+  const editor = useRef<HookEditorHandle | null>(null);
+  const [code, setCode] = useState(hook?.code ?? props.starterCode);
+  const [savedCode, setSavedCode] = useState(hook?.code ?? null);
+  const [enabled, setEnabled] = useState(hook?.enabled ?? true);
+  const [timeoutMs, setTimeoutMs] = useState(String(hook?.timeoutMs ?? 500));
+  const [markers, setMarkers] = useState<CodeMarker[]>([]);
+  const [syntaxStatus, setSyntaxStatus] = useState("");
+  const [notice, setNotice] = useState("");
+  const [comparing, setComparing] = useState<number | null>(null);
+  const checkSequence = useRef(0);
+  const dirty = savedCode === null || code.trim() !== savedCode.trim();
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+
+  // The sandbox's own compiler checks the code as it is typed, so the editor agrees with Save.
+  useEffect(() => {
+    const sequence = ++checkSequence.current;
+    const timer = setTimeout(async () => {
+      const result = await checkHookSyntaxAction({ code }).catch(() => null);
+      if (sequence !== checkSequence.current || !result?.ok) return;
+      const check = result.data;
+      if (check.ok) {
+        setMarkers([]);
+        setSyntaxStatus("No syntax errors.");
+      } else {
+        setMarkers([{ line: check.line, column: check.column, message: check.message }]);
+        setSyntaxStatus(`Syntax error at line ${check.line}, column ${check.column}: ${check.message}`);
+      }
+    }, SYNTAX_CHECK_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [code]);
+
+  const onEditorReady = useCallback((handle: HookEditorHandle) => {
+    editor.current = handle;
+  }, []);
+
+  function onSave(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setNotice("");
+    // Saved code is trimmed: leading blank lines go first, so that reported lines match the editor.
+    const trimmed = code.replace(/^\s+/, "");
+    if (trimmed !== code) editor.current?.setCode(trimmed);
+    action.run(
+      async () => {
+        const result = await saveHookAction({ kind, code: trimmed, enabled, timeoutMs: Number(timeoutMs) });
+        // A refused save's syntax error is also shown in the editor.
+        const located = result.ok ? null : result.error.fieldErrors?.code?.match(LOCATION);
+        if (located) setMarkers([{ line: Number(located[1]), column: Number(located[2]), message: located[3] }]);
+        return result;
+      },
+      ({ version }) => {
+        setSavedCode(trimmed);
+        setNotice(`Saved as version ${version}.`);
+        router.refresh();
+      },
+    );
+  }
+
+  function onToggleEnabled() {
+    const next = !hook?.enabled;
+    setNotice("");
+    action.run(
+      () => setHookEnabledAction({ kind, enabled: next }),
+      ({ version }) => {
+        setEnabled(next);
+        setNotice(`${name} ${next ? "enabled" : "disabled"} (version ${version}).`);
+        router.refresh();
+      },
+    );
+  }
+
+  function onRestore(version: number) {
+    setNotice("");
+    action.run(
+      () => restoreHookVersionAction({ kind, version }),
+      (restored) => {
+        editor.current?.setCode(restored.code);
+        setCode(restored.code);
+        setSavedCode(restored.code);
+        setEnabled(restored.enabled);
+        setTimeoutMs(String(restored.timeoutMs));
+        setComparing(null);
+        setNotice(`Version ${version} restored as version ${restored.version}.`);
+        router.refresh();
+      },
+    );
+  }
+
+  const timeoutError = action.error?.fieldErrors?.timeoutMs;
+
+  return (
+    <>
+      <div className="page-header">
+        <h1>{name}</h1>
+        <div className={styles.headerStatus}>
+          <HookStatusBadge hook={hook} />
+          {currentVersion !== null && <span className="muted">Version {currentVersion}</span>}
+          {dirty && <span className="badge">Unsaved changes</span>}
+          {hook && (
+            <button type="button" className="secondary" onClick={onToggleEnabled} disabled={action.pending}>
+              {hook.enabled ? "Disable" : "Enable"}
+            </button>
+          )}
+        </div>
+      </div>
+      <p className="muted">{props.description}</p>
+      {notice && (
+        <Notice>
+          {notice}
+        </Notice>
+      )}
+
+      <div className={styles.workbench}>
+        <section aria-labelledby="hook-code-title" className={`panel ${styles.codePanel}`}>
+          <form onSubmit={onSave} noValidate aria-labelledby="hook-code-title">
+            <h2 id="hook-code-title">Code</h2>
+            <FormAlert error={action.error} />
+            <div className={styles.editorFrame}>
+              <HookCodeEditor
+                kind={kind}
+                label={`Code of the ${name}`}
+                annotation={props.annotation}
+                declarations={props.declarations}
+                initialCode={code}
+                markers={markers}
+                onChange={setCode}
+                onReady={onEditorReady}
+              />
+            </div>
+            <p className={styles.syntaxStatus} aria-live="polite" data-state={markers.length ? "error" : "ok"}>
+              {syntaxStatus}
+            </p>
+            <div className={styles.saveRow}>
+              <div className="field">
+                <label htmlFor="hook-timeout">Timeout (ms)</label>
+                <input
+                  id="hook-timeout"
+                  name="timeoutMs"
+                  type="number"
+                  inputMode="numeric"
+                  min={50}
+                  max={10000}
+                  step={50}
+                  value={timeoutMs}
+                  onChange={(event) => setTimeoutMs(event.target.value)}
+                  aria-invalid={timeoutError ? true : undefined}
+                  aria-describedby={timeoutError ? "hook-timeout-error" : undefined}
+                />
+                {timeoutError && (
+                  <span id="hook-timeout-error" className="field-error">
+                    {timeoutError}
+                  </span>
+                )}
+              </div>
+              <label className={styles.checkbox}>
+                <input type="checkbox" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} />
+                Enabled
+              </label>
+              <button type="submit" disabled={action.pending}>
+                Save
+              </button>
+            </div>
+          </form>
+        </section>
+
+        <HookRunner kind={kind} code={code} timeoutMs={timeoutMs} sampleContext={props.sampleContext} />
+      </div>
+
+      <HookVersions
+        name={name}
+        versions={props.versions}
+        currentVersion={currentVersion}
+        code={code}
+        comparing={comparing}
+        onCompare={setComparing}
+        onRestore={onRestore}
+        busy={action.pending}
+      />
+    </>
+  );
+}

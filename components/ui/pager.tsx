@@ -1,0 +1,46 @@
+import Link from "next/link";
+import { hrefWith, type QueryValues } from "./query";
+
+/** Previous/next links over a paginated list; `query` holds the list's other parameters. */
+export function Pager({
+  path,
+  query,
+  page,
+  perPage,
+  total,
+  label,
+}: {
+  path: string;
+  query: QueryValues;
+  page: number;
+  perPage: number;
+  total: number;
+  label: string;
+}) {
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  return (
+    <nav className="pager" aria-label={label}>
+      {page > 1 ? (
+        <Link href={hrefWith(path, { ...query, page: page - 1 })} rel="prev">
+          Previous
+        </Link>
+      ) : (
+        <span className="muted" aria-disabled="true">
+          Previous
+        </span>
+      )}
+      <span>
+        Page {page} of {pages}
+      </span>
+      {page < pages ? (
+        <Link href={hrefWith(path, { ...query, page: page + 1 })} rel="next">
+          Next
+        </Link>
+      ) : (
+        <span className="muted" aria-disabled="true">
+          Next
+        </span>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,172 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useRef, useState } from "react";
+import { FormAlert, SelectField, TextField, selectedValues } from "@/components/forms/fields";
+import { useAction } from "@/components/forms/use-action";
+import { createUserAction } from "@/lib/actions/users";
+import type { FormUserField } from "@/lib/hooks/console-settings";
+
+export interface ConnectionOption {
+  name: string;
+  requiresUsername: boolean;
+}
+
+const PROFILE_PROPERTIES = new Set(["name", "given_name", "family_name", "phone_number"]);
+
+/** The values of the Settings Query Hook's user fields, placed where their property says. */
+function userFieldValues(fields: FormUserField[], form: FormData) {
+  const values: { user_metadata: Record<string, unknown>; app_metadata: Record<string, unknown>; profile: Record<string, string> } = {
+    user_metadata: {},
+    app_metadata: {},
+    profile: {},
+  };
+  for (const field of fields) {
+    const value = String(form.get(`field:${field.property}`) ?? "");
+    if (value === "") continue;
+    if (PROFILE_PROPERTIES.has(field.property)) {
+      values.profile[field.property] = value;
+      continue;
+    }
+    const [root, ...path] = field.property.split(".");
+    let node = values[root as "user_metadata" | "app_metadata"];
+    for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+    node[path[path.length - 1]] = value;
+  }
+  return values;
+}
+
+export function CreateUserForm({
+  connections,
+  memberships,
+  membershipsLabel,
+  userFields,
+}: {
+  connections: ConnectionOption[];
+  memberships: string[];
+  membershipsLabel: string;
+  userFields: FormUserField[];
+}) {
+  const router = useRouter();
+  const { error, pending, run, fieldError } = useAction();
+  const [connection, setConnection] = useState(connections[0]?.name ?? "");
+  const membershipsRef = useRef<HTMLSelectElement>(null);
+  const requiresUsername = connections.find((c) => c.name === connection)?.requiresUsername ?? false;
+
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? "");
+    const extra = userFieldValues(userFields, form);
+    run(
+      () =>
+        createUserAction({
+          ...extra.profile,
+          user_metadata: extra.user_metadata,
+          app_metadata: extra.app_metadata,
+          email: text("email"),
+          password: text("password"),
+          repeatPassword: text("repeatPassword"),
+          connection: text("connection"),
+          username: requiresUsername ? text("username") : undefined,
+          memberships: selectedValues(membershipsRef.current),
+          name: extra.profile.name ?? text("name"),
+        }),
+      ({ user_id }) => router.push(`/users/${user_id}?created=1`),
+    );
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label="Create user" className="panel form-narrow">
+      <FormAlert error={error} />
+      <TextField id="email" name="email" label="Email" type="email" autoComplete="off" required error={fieldError("email")} />
+      <TextField
+        id="password"
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={fieldError("password")}
+      />
+      <TextField
+        id="repeatPassword"
+        name="repeatPassword"
+        label="Repeat password"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={fieldError("repeatPassword")}
+      />
+      <SelectField
+        id="connection"
+        name="connection"
+        label="Connection"
+        value={connection}
+        onChange={(event) => setConnection(event.target.value)}
+        options={connections.map((c) => c.name)}
+        hint="Users are created in database connections."
+        error={fieldError("connection")}
+      />
+      {requiresUsername && (
+        <TextField
+          id="username"
+          name="username"
+          label="Username"
+          autoComplete="off"
+          required
+          hint={`The connection ${connection} requires a username.`}
+          error={fieldError("username")}
+        />
+      )}
+      <SelectField
+        id="memberships"
+        name="memberships"
+        label={membershipsLabel}
+        multiple
+        size={Math.min(6, Math.max(2, memberships.length))}
+        ref={membershipsRef}
+        options={memberships}
+        hint="Hold Ctrl (⌘ on a Mac) to choose several."
+        error={fieldError("memberships")}
+      />
+      {!userFields.some((field) => field.property === "name") && (
+        <TextField id="name" name="name" label="Name" autoComplete="off" error={fieldError("name")} />
+      )}
+      {userFields.map((field) =>
+        field.type === "select" ? (
+          <SelectField
+            key={field.property}
+            id={`field-${field.property}`}
+            name={`field:${field.property}`}
+            label={field.label}
+            required={field.required}
+            options={[{ value: "", label: field.required ? "Choose…" : "—" }, ...field.options]}
+            error={fieldError(field.property)}
+          />
+        ) : field.type === "hidden" ? null : (
+          <TextField
+            key={field.property}
+            id={`field-${field.property}`}
+            name={`field:${field.property}`}
+            label={field.label}
+            type={field.type === "password" ? "password" : "text"}
+            required={field.required}
+            placeholder={field.placeholder}
+            autoComplete="off"
+            error={fieldError(field.property)}
+          />
+        ),
+      )}
+      <div className="actions">
+        <button type="submit" disabled={pending}>
+          {pending ? "Creating user…" : "Create user"}
+        </button>
+        <Link href="/users" className="button secondary">
+          Cancel
+        </Link>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,55 @@
+import { FilterForm } from "@/components/ui/filter-form";
+import { PAGE_SIZES, type ListUsersInput } from "@/lib/schemas/user";
+import { listQuery } from "./list-query";
+
+/** The list's search and filters: every state of the list is a shareable URL. */
+export function UserFilters({
+  values,
+  connections,
+  memberships,
+}: {
+  values: ListUsersInput;
+  connections: string[];
+  memberships: string[];
+}) {
+  const { sort, order } = listQuery(values);
+  return (
+    <FilterForm action="/users" label="Users">
+      <div className="field">
+        <label htmlFor="search">Search</label>
+        <input id="search" name="search" type="search" defaultValue={values.search ?? ""} placeholder="Email, name or username" />
+      </div>
+      <div className="field">
+        <label htmlFor="filter-connection">Connection</label>
+        <select id="filter-connection" name="connection" defaultValue={values.connection ?? ""}>
+          <option value="">All connections</option>
+          {connections.map((name) => (
+            <option key={name}>{name}</option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-membership">Membership</label>
+        <select id="filter-membership" name="membership" defaultValue={values.membership ?? ""}>
+          <option value="">All memberships</option>
+          {memberships.map((name) => (
+            <option key={name}>{name}</option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="per-page">Page size</label>
+        <select id="per-page" name="per_page" defaultValue={String(values.per_page)}>
+          {PAGE_SIZES.map((size) => (
+            <option key={size}>{size}</option>
+          ))}
+        </select>
+      </div>
+      {sort && <input type="hidden" name="sort" value={sort} />}
+      {order && <input type="hidden" name="order" value={order} />}
+      <div className="field">
+        <button type="submit">Search</button>
+      </div>
+    </FilterForm>
+  );
+}

@@ -1,0 +1,95 @@
+import Link from "next/link";
+import { hrefWith } from "@/components/ui/query";
+import { listQuery } from "./list-query";
+import { Time } from "@/components/ui/time";
+import type { ListUsersInput } from "@/lib/schemas/user";
+import { membershipsOf, type UserProfile } from "@/lib/users/profile";
+
+type SortField = ListUsersInput["sort"];
+
+function SortHeader({ field, label, input }: { field: SortField; label: string; input: ListUsersInput }) {
+  const active = input.sort === field;
+  const nextOrder = active && input.order === "asc" ? "desc" : "asc";
+  const href = hrefWith("/users", { ...listQuery(input), sort: field, order: nextOrder, page: undefined });
+  return (
+    <th scope="col" aria-sort={active ? (input.order === "asc" ? "ascending" : "descending") : undefined}>
+      <Link href={href}>
+        {label}
+        {active && <span aria-hidden="true">{input.order === "asc" ? " ▲" : " ▼"}</span>}
+      </Link>
+    </th>
+  );
+}
+
+function displayValue(user: UserProfile, property: string): string {
+  const value = property.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), user);
+  if (value === undefined || value === null || value === "") return "—";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+export function UsersTable({
+  users,
+  input,
+  columns,
+}: {
+  users: UserProfile[];
+  input: ListUsersInput;
+  /** Extra columns from the Settings Query Hook's user fields. */
+  columns: { property: string; label: string }[];
+}) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="visually-hidden">Users, sorted by {input.sort.replace("_", " ")}</caption>
+        <thead>
+          <tr>
+            <SortHeader field="email" label="Email" input={input} />
+            <SortHeader field="name" label="Name" input={input} />
+            <th scope="col">Connection</th>
+            <th scope="col">Memberships</th>
+            <SortHeader field="created_at" label="Created" input={input} />
+            <SortHeader field="last_login" label="Last login" input={input} />
+            {columns.map((column) => (
+              <th scope="col" key={column.property}>
+                {column.label}
+              </th>
+            ))}
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((user) => (
+            <tr key={user.user_id}>
+              <td>
+                <Link href={`/users/${user.user_id}`}>{user.email}</Link>
+                {user.username && <div className="muted">{user.username}</div>}
+              </td>
+              <td>{user.name ?? <span className="muted">—</span>}</td>
+              <td>{user.connection}</td>
+              <td>
+                {membershipsOf(user).map((membership) => (
+                  <span key={membership} className="badge">
+                    {membership}
+                  </span>
+                ))}
+              </td>
+              <td>
+                <Time value={user.created_at} />
+              </td>
+              <td>
+                <Time value={user.last_login} />
+              </td>
+              {columns.map((column) => (
+                <td key={column.property}>{displayValue(user, column.property)}</td>
+              ))}
+              <td>
+                {user.blocked ? <span className="badge danger">Blocked</span> : <span className="badge ok">Active</span>}
+                {!user.email_verified && <span className="badge">Unverified</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

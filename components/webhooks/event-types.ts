@@ -1,0 +1,8 @@
+import type { EventType } from "@/lib/events/types";
+
+export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
+  "user.registration.create.complete": "A user registered (the FusionAuth-style event of seed 004).",
+  "user.create.complete": "A user was created.",
+  "user.update.complete": "A user was changed; the event carries the user before the change too.",
+  "user.delete.complete": "A user was deleted.",
+};

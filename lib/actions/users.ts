@@ -1,0 +1,28 @@
+"use server";
+
+import { z } from "zod";
+import { createUserFormSchema, updateUserSchema } from "@/lib/schemas/user";
+import { createUser } from "@/lib/users/create-user";
+import { deleteUser } from "@/lib/users/delete-user";
+import { updateUser } from "@/lib/users/update-user";
+import { adminAction } from "./safe-action";
+
+const userIdSchema = z.string({ error: "Say which user." }).min(1, "Say which user.");
+
+export const createUserAction = adminAction(createUserFormSchema, async (actor, { repeatPassword: _, ...input }) => {
+  const user = await createUser(actor, input);
+  return { user_id: user.user_id };
+});
+
+export const updateUserAction = adminAction(
+  z.object({ user_id: userIdSchema, changes: updateUserSchema }),
+  async (actor, { user_id, changes }) => {
+    await updateUser(actor, user_id, changes);
+    return null;
+  },
+);
+
+export const deleteUserAction = adminAction(z.object({ user_id: userIdSchema }), async (actor, { user_id }) => {
+  await deleteUser(actor, user_id);
+  return null;
+});

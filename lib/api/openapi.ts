@@ -1,0 +1,173 @@
+import { z } from "zod";
+import { createUserSchema, listUsersSchema, PAGE_SIZES, updateUserSchema } from "@/lib/schemas/user";
+import { apiErrorSchema, userPageSchema, userProfileSchema } from "./schemas";
+
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
+
+/** A zod schema as JSON Schema 2020-12 (the dialect of OpenAPI 3.1): what a client sends, or what it receives. */
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: "draft-2020-12" }) as JsonSchema;
+  return rest;
+}
+
+/**
+ * Rules that JSON Schema cannot see in the zod schemas: the email check sits behind a trim and
+ * lower-case step, and the page size is a refinement over the allowed values.
+ */
+function withRefinements(schema: JsonSchema): JsonSchema {
+  const properties = { ...schema.properties };
+  if (properties.email) properties.email = { ...properties.email, format: "email" };
+  if (properties.per_page) properties.per_page = { type: "integer", enum: [...PAGE_SIZES], default: 25 };
+  return { ...schema, properties };
+}
+
+const QUERY_DESCRIPTIONS: Record<string, string> = {
+  search: "Case-insensitive substring of the email, name or username.",
+  connection: "Only users of this connection (by name).",
+  membership: "Only users with this membership (department).",
+  sort: "The field to sort by; users without a value come last.",
+  order: "Sort direction.",
+  page: "The page, from 1.",
+  per_page: "Users per page.",
+};
+
+function queryParameters(schema: z.ZodType) {
+  const { properties = {}, required = [] } = withRefinements(jsonSchema(schema, "input"));
+  return Object.entries(properties).map(([name, parameterSchema]) => ({
+    name,
+    in: "query",
+    required: required.includes(name),
+    description: QUERY_DESCRIPTIONS[name],
+    schema: parameterSchema,
+  }));
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schemaName: string) => ({ "application/json": { schema: ref(schemaName) } });
+const ERROR_RESPONSES = {
+  400: ["BadRequest", "The body is not valid JSON, or a field is invalid (see `fields`)."],
+  401: ["Unauthorized", "No API token, or the token is invalid or revoked, or its admin is blocked."],
+  403: ["Forbidden", "The role of the token's admin does not allow this."],
+  404: ["NotFound", "The user does not exist."],
+  409: ["Conflict", "The email or username is already taken in the connection (see `fields`)."],
+} as const;
+
+const errors = (...statuses: (keyof typeof ERROR_RESPONSES)[]) =>
+  Object.fromEntries(statuses.map((status) => [status, { $ref: `#/components/responses/${ERROR_RESPONSES[status][0]}` }]));
+
+const userIdParameter = {
+  name: "id",
+  in: "path",
+  required: true,
+  description: "The user's `user_id`.",
+  schema: { type: "string", format: "uuid" },
+};
+
+function buildDocument() {
+  const userPage = jsonSchema(userPageSchema, "output");
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Delegate API",
+      version: "2",
+      description:
+        "Manage the users of the database connections with the same rules as the console. " +
+        "Authenticate with an API token that an Administrator creates in the console (Settings → API tokens); " +
+        "each request acts as the admin who created the token, with that admin's role, and is recorded in the audit log.",
+    },
+    security: [{ bearerAuth: [] }],
+    tags: [{ name: "users", description: "Users of the database connections." }],
+    paths: {
+      "/api/v2/users": {
+        get: {
+          operationId: "listUsers",
+          tags: ["users"],
+          summary: "List, search, filter and sort users",
+          parameters: queryParameters(listUsersSchema),
+          responses: {
+            200: { description: "One page of users and the total count.", content: json("UserPage") },
+            ...errors(400, 401, 403),
+          },
+        },
+        post: {
+          operationId: "createUser",
+          tags: ["users"],
+          summary: "Create a user in a database connection",
+          requestBody: { required: true, content: json("CreateUser") },
+          responses: {
+            201: {
+              description: "The user was created.",
+              headers: { Location: { description: "The new user's URL.", schema: { type: "string" } } },
+              content: json("User"),
+            },
+            ...errors(400, 401, 403, 409),
+          },
+        },
+      },
+      "/api/v2/users/{id}": {
+        parameters: [userIdParameter],
+        get: {
+          operationId: "getUser",
+          tags: ["users"],
+          summary: "Get one user",
+          responses: { 200: { description: "The user.", content: json("User") }, ...errors(401, 403, 404) },
+        },
+        patch: {
+          operationId: "updateUser",
+          tags: ["users"],
+          summary: "Change one or more fields of a user",
+          description:
+            "Send only the fields to change. Changing the email resets `email_verified` unless it is sent too. " +
+            "`memberships` replaces `app_metadata.memberships`. Only Administrators can change `user_metadata` and " +
+            "`app_metadata`. Nobody can block themselves.",
+          requestBody: { required: true, content: json("UpdateUser") },
+          responses: { 200: { description: "The changed user.", content: json("User") }, ...errors(400, 401, 403, 404, 409) },
+        },
+        delete: {
+          operationId: "deleteUser",
+          tags: ["users"],
+          summary: "Delete a user",
+          description: "Nobody can delete themselves.",
+          responses: { 204: { description: "The user was deleted." }, ...errors(401, 403, 404) },
+        },
+      },
+      "/api/v2/openapi.json": {
+        get: {
+          operationId: "getOpenApiDocument",
+          summary: "This document",
+          security: [],
+          responses: { 200: { description: "The OpenAPI 3.1 document of this API.", content: { "application/json": {} } } },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          description: "`Authorization: Bearer dlg_…`: an API token shown once when an Administrator creates it.",
+        },
+      },
+      schemas: {
+        User: jsonSchema(userProfileSchema, "output"),
+        UserPage: { ...userPage, properties: { ...userPage.properties, users: { type: "array", items: ref("User") } } },
+        CreateUser: withRefinements(jsonSchema(createUserSchema, "input")),
+        UpdateUser: { ...withRefinements(jsonSchema(updateUserSchema, "input")), minProperties: 1 },
+        Error: jsonSchema(apiErrorSchema, "output"),
+      },
+      responses: Object.fromEntries(
+        Object.values(ERROR_RESPONSES).map(([name, description]) => [name, { description, content: json("Error") }]),
+      ),
+    },
+  };
+}
+
+export type OpenApiDocument = ReturnType<typeof buildDocument>;
+
+let cached: OpenApiDocument | undefined;
+
+/** The OpenAPI 3.1 document of API v2, built from the zod schemas that validate the requests. */
+export function openApiDocument(): OpenApiDocument {
+  cached ??= buildDocument();
+  return cached;
+}

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import type { UserPage } from "@/lib/users/list-users";
+import type { UserProfile } from "@/lib/users/profile";
+
+const timestamp = z.iso.datetime({ offset: true });
+const jsonObject = z.record(z.string(), z.unknown());
+
+/** What the API returns for a user: the domain's UserProfile (checked below), never the password. */
+export const userProfileSchema = z
+  .object({
+    user_id: z.uuid(),
+    email: z.email(),
+    email_verified: z.boolean(),
+    username: z.string().nullable(),
+    name: z.string().nullable(),
+    given_name: z.string().nullable(),
+    family_name: z.string().nullable(),
+    phone_number: z.string().nullable(),
+    phone_verified: z.boolean(),
+    user_metadata: jsonObject,
+    app_metadata: jsonObject.describe("Holds `memberships` (the user's departments) and, for admins, `roles`."),
+    blocked: z.boolean(),
+    connection: z.string(),
+    connection_id: z.string(),
+    created_at: timestamp,
+    updated_at: timestamp,
+    last_login: timestamp.nullable(),
+    logins_count: z.number().int().min(0),
+  })
+  .strict();
+
+export const userPageSchema = z
+  .object({
+    users: z.array(userProfileSchema),
+    total: z.number().int().min(0).describe("How many users match the filters, over all pages."),
+    page: z.number().int().min(1),
+    per_page: z.number().int(),
+  })
+  .strict();
+
+export const apiErrorSchema = z.object({
+  statusCode: z.number().int().describe("The HTTP status code, repeated."),
+  error: z.string().describe('The status text, e.g. "Conflict".'),
+  message: z.string().describe("What went wrong and what to do, written for a person."),
+  fields: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("For invalid input: the message for each field that is wrong, keyed by field name."),
+});
+
+// The schemas above document the domain's types; these fail to compile when the two drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const profileMatches: Same<z.infer<typeof userProfileSchema>, UserProfile> = true;
+const pageMatches: Same<z.infer<typeof userPageSchema>, UserPage> = true;
+void profileMatches;
+void pageMatches;

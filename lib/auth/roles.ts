@@ -1,0 +1,34 @@
+export const ROLES = {
+  user: "Delegated Admin - User",
+  operator: "Delegated Admin - Operator",
+  administrator: "Delegated Admin - Administrator",
+  auditor: "Delegated Admin - Auditor",
+} as const;
+
+export type Role = (typeof ROLES)[keyof typeof ROLES];
+export const ALL_ROLES: readonly Role[] = Object.values(ROLES);
+
+export type Permission =
+  | "users:read"
+  | "users:write"
+  | "logs:read"
+  /** hooks, API tokens, webhooks, metadata editing */
+  | "config:manage";
+
+const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
+  [ROLES.user]: ["users:read", "users:write"],
+  [ROLES.operator]: ["users:read", "users:write", "logs:read"],
+  [ROLES.administrator]: ["users:read", "users:write", "logs:read", "config:manage"],
+  [ROLES.auditor]: ["users:read", "logs:read"],
+};
+
+/** The console roles found in `app_metadata.roles`; anything else there is ignored. */
+export function adminRolesOf(appMetadata: unknown): Role[] {
+  const roles = (appMetadata as { roles?: unknown } | null)?.roles;
+  if (!Array.isArray(roles)) return [];
+  return ALL_ROLES.filter((role) => roles.includes(role));
+}
+
+export function permissionsOf(roles: readonly Role[]): Set<Permission> {
+  return new Set(roles.flatMap((role) => ROLE_PERMISSIONS[role]));
+}

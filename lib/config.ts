@@ -1,0 +1,47 @@
+import path from "node:path";
+import { z } from "zod";
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  DELEGATE_DATA_DIR: z.string().min(1).default(".data"),
+  NEXTAUTH_SECRET: z.string().min(32).optional(),
+  NEXTAUTH_URL: z.string().url().optional(),
+  DELEGATE_PUBLIC_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DELEGATE_TENANT_ID: z.string().uuid().optional(),
+  DELEGATE_TENANT_NAME: z.string().min(1).default("Delegate Demo"),
+  DELEGATE_APPLICATION_ID: z.string().uuid().optional(),
+  /** "false" keeps the delivery worker out of the web process (run `npm run worker` instead). */
+  DELEGATE_RUN_WORKER: z.enum(["true", "false"]).default("true"),
+  /** Comma-separated hosts that outbound deliveries may reach even though they resolve to private ranges. */
+  DELEGATE_OUTBOUND_ALLOWLIST: z.string().default(""),
+});
+
+export type AppConfig = z.infer<typeof envSchema> & { dataDir: string; publicUrl: string };
+
+let cached: AppConfig | undefined;
+
+export function getConfig(): AppConfig {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const env = parsed.data;
+  cached = {
+    ...env,
+    dataDir: path.resolve(env.DELEGATE_DATA_DIR),
+    publicUrl: env.DELEGATE_PUBLIC_URL ?? env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`,
+  };
+  return cached;
+}
+
+/** Tests change the environment between suites; this forgets what was read. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

@@ -1,0 +1,11 @@
+import { postRegistrationHandler } from "@/lib/hooks/post-registration";
+import { restHookDeliveryHandler } from "@/lib/rest-hooks/deliver";
+import { webhookDeliveryHandler } from "@/lib/webhooks/deliver";
+import { getDeliveryHandler, registerDeliveryHandler } from "./registry";
+
+/** The destinations of the engine: webhooks, REST hooks and the post-registration hook (lib/hooks). */
+export function registerBuiltInHandlers(): void {
+  if (!getDeliveryHandler("webhook")) registerDeliveryHandler("webhook", webhookDeliveryHandler);
+  if (!getDeliveryHandler("rest_hook")) registerDeliveryHandler("rest_hook", restHookDeliveryHandler);
+  if (!getDeliveryHandler("post_registration")) registerDeliveryHandler("post_registration", postRegistrationHandler);
+}

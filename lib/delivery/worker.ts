@@ -1,0 +1,345 @@
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { onOutboxWrite, OUTBOX_CHANNEL } from "@/lib/events/outbox-signal";
+import { REGISTRATION_EVENT, type EventType } from "@/lib/events/types";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { parseDuration } from "./duration";
+import { registerBuiltInHandlers } from "./handlers";
+import { nextStep, notAttempted } from "./outcome";
+import { getDeliveryHandler, type AttemptOutcome, type DeliveryJob, type DestinationJobs } from "./registry";
+import { loadDeliverySettings, type DeliverySettings } from "./settings";
+import type { EngineDb } from "./sql";
+import { claimDueDeliveries, completeAttempts, dispatchEvents, releaseClaim, type ClaimedDelivery, type Completion } from "./store";
+
+export interface DeliveryWorkerOptions {
+  prisma: PrismaClient;
+  /**
+   * The PostgreSQL server's URL, when there is one: the worker LISTENs there (commits in any process
+   * wake it at once) and runs its own statements on a small pg pool of its own.
+   */
+  databaseUrl?: string;
+  /** Deliveries sent at the same time (DELEGATE_DELIVERY_CONCURRENCY, default 32). */
+  concurrency?: number;
+  /** How often the worker looks for due work when nothing wakes it (DELEGATE_DELIVERY_POLL_INTERVAL, default 1s). */
+  pollIntervalMs?: number;
+  /** Added to an endpoint's timeouts to form the lease (DELEGATE_DELIVERY_LEASE_MARGIN, default 10s). */
+  leaseMarginMs?: number;
+  /** Fixed settings (tests); otherwise they are read from the Setting row and the environment, every 5 s. */
+  settings?: Partial<DeliverySettings>;
+  logger?: Pick<Console, "info" | "warn" | "error">;
+}
+
+export interface DeliveryWorkerStats {
+  inFlight: number;
+  attempts: number;
+  succeeded: number;
+  failed: number;
+}
+
+export interface DeliveryWorker {
+  /** Look for work now (new events, freed capacity). */
+  wake(): void;
+  /** Stops claiming, waits for the deliveries in flight, and closes the LISTEN connection. */
+  stop(): Promise<void>;
+  stats(): DeliveryWorkerStats;
+}
+
+const DISPATCH_BATCH = 200;
+const SETTINGS_REFRESH_MS = 5000;
+const ERROR_BACKOFF_MS = 1000;
+/** A delivery whose destination has no handler in this process waits this long before another worker may try it. */
+const NO_HANDLER_RETRY_MS = 60_000;
+
+function envNumber(name: string, fallback: number, parse: (text: string) => number | null = parseDuration): number {
+  const text = process.env[name];
+  if (!text) return fallback;
+  const value = parse(text);
+  if (value === null || !Number.isFinite(value) || value < 0) {
+    throw new Error(`${name} must be a duration like "250ms", "5s" or a number; got "${text}".`);
+  }
+  return value;
+}
+
+/** Starts the delivery loop: fan-out of the outbox, claims, sends, retries. */
+export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  registerBuiltInHandlers();
+  const prisma = options.prisma;
+  const pool = options.databaseUrl ? new pg.Pool({ connectionString: options.databaseUrl, max: 4 }) : null;
+  pool?.on("error", () => {});
+  const engineDb: EngineDb = pool ? { pool } : prisma;
+  const logger = options.logger ?? console;
+  const concurrency = options.concurrency ?? envNumber("DELEGATE_DELIVERY_CONCURRENCY", 32, (t) => (/^\d+$/.test(t) ? Number(t) : null));
+  const pollIntervalMs = options.pollIntervalMs ?? envNumber("DELEGATE_DELIVERY_POLL_INTERVAL", 1000);
+  const leaseMarginMs = options.leaseMarginMs ?? envNumber("DELEGATE_DELIVERY_LEASE_MARGIN", 10_000);
+
+  const inFlight = new Set<Promise<void>>();
+  const stats = { attempts: 0, succeeded: 0, failed: 0 };
+  let stopping = false;
+  let stopped: Promise<void> | undefined;
+  let wakeRequested = false;
+  let wakeResolve: (() => void) | null = null;
+  /** The outbox may hold undispatched events (a signal, a notification or the poll said so). */
+  let outboxDirty = true;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let retryAt = Infinity;
+  let settingsCache: { value: DeliverySettings; at: number } | null = null;
+  let listenClient: pg.Client | null = null;
+  let listenRetry: NodeJS.Timeout | undefined;
+
+  const wake = () => {
+    wakeRequested = true;
+    wakeResolve?.();
+  };
+  const outboxWritten = () => {
+    outboxDirty = true;
+    wake();
+  };
+
+  /** Wakes the loop when the earliest retry this worker scheduled is due. */
+  const wakeAt = (delayMs: number) => {
+    const at = Date.now() + delayMs;
+    if (at >= retryAt) return;
+    clearTimeout(retryTimer);
+    retryAt = at;
+    retryTimer = setTimeout(() => {
+      retryAt = Infinity;
+      wake();
+    }, delayMs);
+  };
+
+  async function currentSettings() {
+    if (settingsCache && Date.now() - settingsCache.at < SETTINGS_REFRESH_MS) return settingsCache;
+    const loaded = await loadDeliverySettings(prisma);
+    settingsCache = { value: { ...loaded, ...options.settings }, at: Date.now() };
+    return settingsCache;
+  }
+
+  /** Asked at every fan-out, not cached: a registration right after the hook is saved must still run it. */
+  async function postRegistrationTypes(): Promise<EventType[]> {
+    const postRegistration = getDeliveryHandler("post_registration");
+    return postRegistration && (await postRegistration.isActive(prisma)) ? [REGISTRATION_EVENT] : [];
+  }
+
+  // Outcomes are written in batches: whatever finished while the previous write was running goes in
+  // the next one. A slot is free again as soon as its request is done, so that claiming the next
+  // deliveries overlaps with recording the last ones (until recorded they keep their lease).
+  let queue: { completion: Completion; settings: DeliverySettings; done: () => void }[] = [];
+  let flushing = false;
+  const recording = new Set<Promise<void>>();
+
+  async function flush(): Promise<void> {
+    if (flushing || queue.length === 0) return;
+    flushing = true;
+    const batch = queue;
+    queue = [];
+    try {
+      const result = await completeAttempts(
+        engineDb,
+        batch.map((item) => item.completion),
+        { disableAfterMs: batch[0].settings.disableAfterMs },
+      );
+      for (const { completion } of batch) {
+        const { claim, outcome, step } = completion;
+        if (outcome.attempted) stats.attempts += 1;
+        if (step.status === "succeeded") stats.succeeded += 1;
+        if (step.status === "failed") stats.failed += 1;
+        if (step.status === "pending") wakeAt(step.delayMs);
+        if (!result.recorded.has(claim.id)) {
+          logger.warn(`[delivery] Delivery ${claim.id} was taken over by another worker (lease expired) or deleted; its outcome here is dropped.`);
+        }
+      }
+      for (const endpointId of result.disabledEndpoints) {
+        logger.warn(`[delivery] Webhook endpoint ${endpointId} was disabled: every attempt failed for too long.`);
+      }
+    } catch (error) {
+      // The database is unreachable: the leases expire and the deliveries are claimed again.
+      logger.error(`[delivery] Could not record the outcome of ${batch.length} deliveries:`, error);
+    } finally {
+      flushing = false;
+      for (const item of batch) item.done();
+      void flush();
+    }
+  }
+
+  function record(completion: Completion, settings: DeliverySettings): void {
+    const recorded = new Promise<void>((done) => {
+      queue.push({ completion, settings, done });
+      void flush();
+    });
+    recording.add(recorded);
+    void recorded.then(() => {
+      recording.delete(recorded);
+      if (queue.length === 0 && recording.size === 0) wake();
+    });
+  }
+
+  async function attempt(claim: ClaimedDelivery, settings: DeliverySettings): Promise<AttemptOutcome | null> {
+    const job: DeliveryJob = {
+      deliveryId: claim.id,
+      attemptNumber: claim.attemptCount + 1,
+      event: claim.event,
+      settings,
+      db: prisma,
+    };
+    if (claim.destination === "webhook") {
+      const handler = getDeliveryHandler("webhook");
+      if (!handler) return null;
+      return claim.endpoint ? handler.deliver({ ...job, endpoint: claim.endpoint }) : notAttempted("The webhook endpoint was deleted.");
+    }
+    if (claim.destination === "rest_hook") {
+      const handler = getDeliveryHandler("rest_hook");
+      if (!handler) return null;
+      return claim.subscription
+        ? handler.deliver({ ...(job as DestinationJobs["rest_hook"]), subscription: claim.subscription })
+        : notAttempted("The REST hook subscription was deleted.");
+    }
+    const handler = getDeliveryHandler("post_registration");
+    if (!handler) logger.warn(`[delivery] No post_registration handler is registered in this process; delivery ${claim.id} waits.`);
+    return handler ? handler.deliver(job as DestinationJobs["post_registration"]) : null;
+  }
+
+  async function deliver(claim: ClaimedDelivery, settings: DeliverySettings): Promise<void> {
+    const startedAt = new Date();
+    const started = performance.now();
+    let outcome: AttemptOutcome | null;
+    try {
+      outcome = await attempt(claim, settings);
+    } catch (error) {
+      outcome = {
+        attempted: true,
+        succeeded: false,
+        retryable: true,
+        statusCode: null,
+        responseBody: null,
+        error: `The delivery failed unexpectedly: ${(error as Error).message}`,
+        durationMs: performance.now() - started,
+      };
+    }
+    if (!outcome) return releaseClaim(engineDb, claim, NO_HANDLER_RETRY_MS);
+    const step = nextStep(outcome, claim.attemptCount + (outcome.attempted ? 1 : 0) - claim.scheduleStart, settings);
+    record({ claim, outcome, step, startedAt }, settings);
+  }
+
+  // Claimed deliveries wait here for a free slot, so that a slot never waits for a claim's round trip.
+  // They hold their lease meanwhile; there are at most `concurrency` of them, and they wait milliseconds.
+  let ready: { claim: ClaimedDelivery; settings: DeliverySettings }[] = [];
+  /** The last claim took all it could: more deliveries are probably due. */
+  let backlog = false;
+
+  function startReady() {
+    while (inFlight.size < concurrency && ready.length > 0 && !stopping) {
+      const { claim, settings } = ready.shift()!;
+      start(claim, settings);
+    }
+  }
+
+  function start(claim: ClaimedDelivery, settings: DeliverySettings) {
+    const task = deliver(claim, settings)
+      .catch((error: unknown) => {
+        logger.error(`[delivery] Delivery ${claim.id} failed in the worker; its lease will expire and it will be retried:`, error);
+      })
+      .finally(() => {
+        inFlight.delete(task);
+        startReady();
+        // While there is a backlog, claim again once half the reserve is used: a claim costs about the
+        // same for 1 row or 30.
+        if (backlog && ready.length <= concurrency / 2) wake();
+      });
+    inFlight.add(task);
+  }
+
+  async function runOnce(): Promise<void> {
+    const { value: settings } = await currentSettings();
+    while (outboxDirty && !stopping) {
+      outboxDirty = false;
+      const dispatched = await dispatchEvents(engineDb, { limit: DISPATCH_BATCH, postRegistrationTypes: await postRegistrationTypes() });
+      if (dispatched.events === DISPATCH_BATCH) outboxDirty = true;
+    }
+    // Room for the slots plus a reserve as large; outcomes not yet written count against it, so that
+    // a slow database slows the claims.
+    const capacity = 2 * concurrency - inFlight.size - ready.length - Math.max(0, recording.size - concurrency);
+    if (capacity <= 0 || stopping) return;
+    const claims = await claimDueDeliveries(engineDb, { limit: capacity, leaseMarginMs });
+    backlog = claims.length === capacity;
+    for (const claim of claims) ready.push({ claim, settings });
+    startReady();
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopping) {
+      wakeRequested = false;
+      let delay = pollIntervalMs;
+      try {
+        await runOnce();
+      } catch (error) {
+        if (stopping) break;
+        outboxDirty = true;
+        logger.error("[delivery] The delivery loop failed; retrying:", error);
+        delay = Math.max(pollIntervalMs, ERROR_BACKOFF_MS);
+      }
+      if (stopping || wakeRequested) continue;
+      const timedOut = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(true), delay);
+        wakeResolve = () => {
+          clearTimeout(timer);
+          resolve(false);
+        };
+      });
+      wakeResolve = null;
+      // Another process may have written events without this one hearing of it (no LISTEN): look now and then.
+      if (timedOut) outboxDirty = true;
+    }
+  }
+
+  function listen(url: string) {
+    const client = new pg.Client({ connectionString: url });
+    listenClient = client;
+    const retry = (error: unknown) => {
+      if (stopping || listenClient !== client) return;
+      logger.warn(`[delivery] LISTEN connection lost (${(error as Error).message}); reconnecting in 1 s.`);
+      listenClient = null;
+      client.end().catch(() => {});
+      listenRetry = setTimeout(() => listen(url), 1000);
+    };
+    client.on("notification", outboxWritten);
+    client.on("error", retry);
+    client
+      .connect()
+      .then(() => client.query(`LISTEN ${OUTBOX_CHANNEL}`))
+      .then(outboxWritten, retry);
+  }
+
+  // With LISTEN, a commit in this process wakes the worker through its notification; the in-process
+  // signal would only make it look before the commit.
+  const unsubscribe = options.databaseUrl ? () => {} : onOutboxWrite(outboxWritten);
+  if (options.databaseUrl) listen(options.databaseUrl);
+  const running = loop();
+
+  return {
+    wake: outboxWritten,
+    stats: () => ({ inFlight: inFlight.size, ...stats }),
+    stop() {
+      stopped ??= shutdown();
+      return stopped;
+    },
+  };
+
+  async function shutdown(): Promise<void> {
+    stopping = true;
+    unsubscribe();
+    clearTimeout(retryTimer);
+    clearTimeout(listenRetry);
+    wake();
+    await running;
+    // Claimed but not started: hand them back at once rather than let their lease run out.
+    const unstarted = ready;
+    ready = [];
+    await Promise.allSettled(unstarted.map(({ claim }) => releaseClaim(engineDb, claim, 0)));
+    await Promise.allSettled([...inFlight]);
+    await Promise.allSettled([...recording]);
+    const client = listenClient;
+    listenClient = null;
+    await client?.end().catch(() => {});
+    await pool?.end().catch(() => {});
+  }
+}

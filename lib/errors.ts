@@ -1,0 +1,112 @@
+import { z } from "zod";
+import { Prisma } from "@/lib/generated/prisma/client";
+
+/**
+ * The expected errors of the domain. Their messages are written for the admin and reach the
+ * console (form alerts, field errors) and the API (`message`) unchanged; anything else is a bug
+ * and is reported as a generic 500 without details.
+ */
+export type DomainErrorCode =
+  | "validation"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "unprocessable"
+  | "rate_limited"
+  | "hook";
+
+const STATUS: Record<DomainErrorCode, number> = {
+  validation: 400,
+  hook: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+  rate_limited: 429,
+};
+
+export type FieldErrors = Record<string, string>;
+
+export class DomainError extends Error {
+  readonly code: DomainErrorCode;
+  readonly fieldErrors?: FieldErrors;
+
+  constructor(code: DomainErrorCode, message: string, fieldErrors?: FieldErrors) {
+    super(message);
+    this.name = "DomainError";
+    this.code = code;
+    this.fieldErrors = fieldErrors;
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+export const validationError = (message: string, fieldErrors?: FieldErrors) =>
+  new DomainError("validation", message, fieldErrors);
+export const fieldError = (field: string, message: string, code: DomainErrorCode = "validation") =>
+  new DomainError(code, message, { [field]: message });
+export const forbidden = (message = "You do not have permission to do this.") => new DomainError("forbidden", message);
+export const notFound = (message = "The user does not exist or you cannot see it.") =>
+  new DomainError("not_found", message);
+export const unauthorized = (message = "Sign in to continue.") => new DomainError("unauthorized", message);
+
+export function fromZodError(error: z.ZodError): DomainError {
+  const fieldErrors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = issue.path.length ? issue.path.map(String).join(".") : "_form";
+    fieldErrors[field] ??= issue.message;
+  }
+  const fields = Object.keys(fieldErrors);
+  const message =
+    fields.length === 1
+      ? fields[0] === "_form"
+        ? fieldErrors._form
+        : `${fields[0]}: ${fieldErrors[fields[0]]}`
+      : `The request has ${fields.length} invalid fields: ${fields.join(", ")}.`;
+  return validationError(message, fieldErrors);
+}
+
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw fromZodError(parsed.error);
+  return parsed.data;
+}
+
+const UNIQUE_FIELD_MESSAGES: Record<string, [string, string]> = {
+  email: ["email", "A user with this email already exists in this connection."],
+  username: ["username", "This username is already taken in this connection."],
+};
+
+/**
+ * The unique-violation target of a Prisma error: P2002 from the PostgreSQL adapter, or the raw
+ * PostgreSQL error (SQLSTATE 23505) that the PGlite adapter passes through as its cause.
+ */
+function uniqueViolationTarget(error: unknown): string | null {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    return JSON.stringify(error.meta ?? {});
+  }
+  const cause = (error as { name?: string; cause?: { code?: string; message?: string; detail?: string } } | null)?.cause;
+  if ((error as Error | null)?.name === "DriverAdapterError" && cause?.code === "23505") {
+    return `${cause.message ?? ""} ${cause.detail ?? ""}`;
+  }
+  return null;
+}
+
+/** Known Prisma errors become domain errors; anything else is rethrown untouched. */
+export function mapPrismaError(error: unknown): never {
+  const target = uniqueViolationTarget(error);
+  if (target !== null) {
+    for (const [column, [field, message]] of Object.entries(UNIQUE_FIELD_MESSAGES)) {
+      if (target.includes(column)) throw fieldError(field, message, "conflict");
+    }
+    throw new DomainError("conflict", "This record already exists.");
+  }
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") {
+    throw notFound("The record does not exist or was removed meanwhile.");
+  }
+  throw error;
+}

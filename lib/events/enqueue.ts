@@ -1,0 +1,51 @@
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { TenantSettings } from "@/lib/tenant/tenant";
+import { toUserProfile, type UserProfile, type UserRow } from "@/lib/users/profile";
+import { userEvents, type EventSource, type UserChange } from "./envelope";
+import { OUTBOX_CHANNEL, signalOutboxWrite } from "./outbox-signal";
+import type { EventEnvelope } from "./types";
+
+type UserLike = UserRow | UserProfile;
+
+const profileOf = (user: UserLike): UserProfile => ("user_id" in user ? user : toUserProfile(user));
+
+export type UserChangeInput =
+  | { kind: "create"; user: UserLike }
+  | { kind: "update"; user: UserLike; original: UserLike }
+  | { kind: "delete"; user: UserLike };
+
+/**
+ * Writes the events of a user change into the outbox. Call it inside the transaction that makes the
+ * change: the events commit with it, or not at all, and nothing is sent before the commit. Read the
+ * tenant (getTenant, cached) before the transaction: on PGlite a query outside it would wait for it.
+ * Returns the envelopes written (their `event.id` is the `webhook-id` every destination receives).
+ */
+export async function enqueueUserEvents(
+  tx: Prisma.TransactionClient,
+  source: EventSource,
+  input: UserChangeInput,
+  tenant: Pick<TenantSettings, "id" | "applicationId">,
+): Promise<EventEnvelope[]> {
+  const change: UserChange =
+    input.kind === "update"
+      ? { kind: "update", user: profileOf(input.user), original: profileOf(input.original) }
+      : { kind: input.kind, user: profileOf(input.user) };
+  const envelopes = userEvents(change, tenant, source);
+  const rows = envelopes.map(({ event }) => ({
+    id: event.id,
+    type: event.type,
+    payload: { event },
+    created_at: new Date(event.createInstant).toISOString(),
+  }));
+  // One statement: the rows, and a NOTIFY that PostgreSQL delivers to listening workers at commit.
+  await tx.$executeRaw`
+    WITH inserted AS (
+      INSERT INTO events (id, type, payload, created_at)
+      SELECT id, type, payload, created_at
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id uuid, type text, payload jsonb, created_at timestamp)
+      RETURNING 1
+    )
+    SELECT pg_notify(${OUTBOX_CHANNEL}, count(*)::text) FROM inserted`;
+  signalOutboxWrite();
+  return envelopes;
+}

@@ -1,0 +1,101 @@
+import type { JsonObject } from "@/lib/users/profile";
+
+/** The events Delegate emits. Webhook endpoints subscribe to any of them; REST hooks carry only the registration. */
+export const EVENT_TYPES = [
+  "user.registration.create.complete",
+  "user.create.complete",
+  "user.update.complete",
+  "user.delete.complete",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const REGISTRATION_EVENT = "user.registration.create.complete" satisfies EventType;
+export type RegistrationEventType = typeof REGISTRATION_EVENT;
+
+export const isEventType = (value: string): value is EventType => (EVENT_TYPES as readonly string[]).includes(value);
+
+/** Where the change came from (FusionAuth's `event.info`), as far as the console knows it. */
+export interface EventInfo {
+  ipAddress?: string;
+  userAgent?: string;
+  /** `source`: the channel the change came through (console or api). */
+  data?: { source: string };
+}
+
+/**
+ * The user as FusionAuth's Users API shapes it (seed 004), built from the Delegate profile.
+ * Never the password or its hash. Absent values are left out, as FusionAuth does.
+ */
+export interface EventUser {
+  id: string;
+  email: string;
+  username?: string;
+  active: boolean;
+  verified: boolean;
+  tenantId: string;
+  usernameStatus: "ACTIVE";
+  passwordChangeRequired: false;
+  twoFactorEnabled: false;
+  firstName?: string;
+  lastName?: string;
+  fullName?: string;
+  mobilePhone?: string;
+  /** user_metadata */
+  data: JsonObject;
+  /** the Delegate connection the user belongs to */
+  connectionId: string;
+  insertInstant: number;
+  lastUpdateInstant: number;
+  lastLoginInstant?: number;
+}
+
+export interface EventRegistration {
+  id: string;
+  applicationId: string;
+  insertInstant: number;
+  roles: string[];
+  username?: string;
+  usernameStatus: "ACTIVE";
+}
+
+interface EventBase<T extends EventType> {
+  id: string;
+  type: T;
+  createInstant: number;
+  tenantId: string;
+  applicationId: string;
+  info: EventInfo;
+  user: EventUser;
+}
+
+export interface RegistrationEvent extends EventBase<"user.registration.create.complete"> {
+  registration: EventRegistration;
+}
+export type UserCreateEvent = EventBase<"user.create.complete">;
+export interface UserUpdateEvent extends EventBase<"user.update.complete"> {
+  /** the user before the change */
+  original: EventUser;
+}
+export type UserDeleteEvent = EventBase<"user.delete.complete">;
+
+export interface EventBodies {
+  "user.registration.create.complete": RegistrationEvent;
+  "user.create.complete": UserCreateEvent;
+  "user.update.complete": UserUpdateEvent;
+  "user.delete.complete": UserDeleteEvent;
+}
+
+/** What a webhook endpoint receives, and what the outbox stores in `events.payload`. */
+export interface EventEnvelope<T extends EventType = EventType> {
+  event: EventBodies[T];
+}
+
+/** An outbox row as the delivery engine hands it to a destination. */
+export interface StoredEvent<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  payload: EventEnvelope<T>;
+  /** The payload as the outbox stores it (JSON text): what a webhook endpoint receives. */
+  body: string;
+  createdAt: Date;
+}

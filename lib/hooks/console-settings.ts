@@ -1,0 +1,178 @@
+import { z } from "zod";
+import type { Actor } from "@/lib/auth/actor";
+import { DomainError } from "@/lib/errors";
+import { runHookOffThread } from "./sandbox-threads";
+import { hookRequest } from "./context";
+import { runActiveHook } from "./execute";
+
+const FIELD_TYPES = ["text", "select", "password", "hidden"] as const;
+
+const optionSchema = z.union([
+  z.string().max(200),
+  z.object({ value: z.string().max(200), label: z.string().max(200) }),
+]);
+
+const fieldModeSchema = z.object({
+  type: z.enum(FIELD_TYPES).default("text"),
+  options: z.array(optionSchema).max(200).optional(),
+  required: z.boolean().optional(),
+  disabled: z.boolean().optional(),
+  placeholder: z.string().max(200).optional(),
+  /** A function expression `(value, values, context, createMode) => error message | falsy`, run in the sandbox. */
+  validationFunction: z.string().max(10_000).optional(),
+});
+export type UserFieldMode = z.infer<typeof fieldModeSchema>;
+
+const PROPERTY = /^(name|given_name|family_name|phone_number|(app_metadata|user_metadata)(\.[A-Za-z0-9_\-]{1,64}){1,5})$/;
+
+export const userFieldSchema = z.object({
+  property: z.string().regex(PROPERTY, {
+    message: "property must be name, given_name, family_name, phone_number, or app_metadata.<path> / user_metadata.<path>",
+  }),
+  label: z.string().max(100).optional(),
+  display: z.unknown().optional(),
+  search: z.unknown().optional(),
+  edit: z.union([z.literal(false), fieldModeSchema]).optional(),
+  create: z.union([z.literal(false), fieldModeSchema]).optional(),
+});
+export type UserField = z.infer<typeof userFieldSchema>;
+
+export const settingsHookResultSchema = z.object({
+  dict: z
+    .object({ title: z.string().max(100), memberships: z.string().max(100), menuName: z.string().max(100) })
+    .partial()
+    .default({}),
+  userFields: z.array(userFieldSchema).max(50).default([]),
+  connections: z.array(z.string().max(200)).max(100).optional(),
+  canCreateUser: z.boolean().default(true),
+  suppressRawData: z.boolean().default(false),
+  css: z.string().max(20_000).default(""),
+});
+export type ConsoleSettings = z.infer<typeof settingsHookResultSchema>;
+
+export const DEFAULT_CONSOLE_SETTINGS: ConsoleSettings = settingsHookResultSchema.parse({});
+
+/** The console's settings for this admin: the Settings Query Hook's answer, or the defaults. */
+export async function getConsoleSettings(actor: Actor, locale = "en"): Promise<ConsoleSettings> {
+  const run = await runActiveHook("settings", [{ request: hookRequest(actor), locale }], settingsHookResultSchema);
+  return run.configured ? run.result : DEFAULT_CONSOLE_SETTINGS;
+}
+
+export function readProperty(source: Record<string, unknown>, property: string): unknown {
+  return property.split(".").reduce<unknown>((value, key) => {
+    if (value && typeof value === "object" && !Array.isArray(value)) return (value as Record<string, unknown>)[key];
+    return undefined;
+  }, source);
+}
+
+/** A user field as the create form renders it (plain data, safe to hand to a client component). */
+export interface FormUserField {
+  property: string;
+  label: string;
+  type: UserFieldMode["type"];
+  options: { value: string; label: string }[];
+  required: boolean;
+  placeholder?: string;
+}
+
+export function formUserFields(settings: ConsoleSettings, mode: "create" | "edit"): FormUserField[] {
+  return settings.userFields.flatMap((field) => {
+    const spec = field[mode];
+    if (!spec) return [];
+    return [
+      {
+        property: field.property,
+        label: field.label ?? field.property,
+        type: spec.type,
+        options: (spec.options ?? []).map((option) => (typeof option === "string" ? { value: option, label: option } : option)),
+        required: spec.required ?? false,
+        placeholder: spec.placeholder,
+      },
+    ];
+  });
+}
+
+/** The extra columns of the users list: user fields with a truthy `display`. */
+export function listColumns(settings: ConsoleSettings): { property: string; label: string }[] {
+  return settings.userFields.filter((field) => field.display).map((field) => ({ property: field.property, label: field.label ?? field.property }));
+}
+
+/** The tenant's CSS for the console, unable to close its <style> element. */
+export function safeCss(css: string): string {
+  return css.replace(/<\/?style/gi, "");
+}
+
+const optionValue = (option: z.infer<typeof optionSchema>) => (typeof option === "string" ? option : option.value);
+
+/**
+ * Enforces the `required`, `options` and `validationFunction` of the Settings Query Hook's user
+ * fields on the server. `values` is the submitted payload (metadata fields under their paths).
+ */
+export async function validateUserFields(
+  actor: Actor,
+  settings: ConsoleSettings,
+  values: Record<string, unknown>,
+  mode: "create" | "edit",
+): Promise<void> {
+  const fieldErrors: Record<string, string> = {};
+  for (const field of settings.userFields) {
+    const spec = field[mode];
+    if (!spec) continue;
+    const label = field.label ?? field.property;
+    const value = readProperty(values, field.property);
+    const empty = value === undefined || value === null || value === "";
+    if (spec.required && empty) {
+      fieldErrors[field.property] = `${label} is required.`;
+      continue;
+    }
+    if (!empty && spec.options && spec.options.length > 0 && !spec.options.map(optionValue).includes(String(value))) {
+      fieldErrors[field.property] = `${label} must be one of: ${spec.options.map(optionValue).join(", ")}.`;
+      continue;
+    }
+    if (spec.validationFunction) {
+      const message = await runValidationFunction(actor, field, spec.validationFunction, value, values, mode === "create");
+      if (message) fieldErrors[field.property] = message;
+    }
+  }
+  const first = Object.values(fieldErrors)[0];
+  if (first) throw new DomainError("validation", first, fieldErrors);
+}
+
+async function runValidationFunction(
+  actor: Actor,
+  field: UserField,
+  source: string,
+  value: unknown,
+  values: Record<string, unknown>,
+  createMode: boolean,
+): Promise<string | null> {
+  const expression = source.trim().replace(/;+\s*$/, "");
+  const run = await runHookOffThread({
+    hookName: `Validation of "${field.label ?? field.property}"`,
+    code: `function (value, values, context, createMode, callback) {\n  var validate = (${expression});\n  var error = validate(value, values, context, createMode);\n  callback(null, error ? String(error) : null);\n}`,
+    args: [value ?? null, values, { request: hookRequest(actor) }, createMode],
+  });
+  if (!run.ok) return run.error?.message ?? "The field's validation failed.";
+  return typeof run.result === "string" && run.result ? run.result : null;
+}
+
+/**
+ * Only Administrators write metadata freely (`app_metadata.roles` makes admins). Other admins may
+ * set only the metadata keys that the Settings Query Hook declares as user fields of the form.
+ */
+export function assertMetadataAllowed(
+  actor: Actor,
+  settings: ConsoleSettings,
+  input: { app_metadata?: Record<string, unknown>; user_metadata?: Record<string, unknown> },
+  mode: "create" | "edit",
+): void {
+  if (actor.permissions.has("config:manage")) return;
+  const declared = new Set(settings.userFields.filter((field) => field[mode]).map((field) => field.property.split(".").slice(0, 2).join(".")));
+  for (const root of ["app_metadata", "user_metadata"] as const) {
+    for (const key of Object.keys(input[root] ?? {})) {
+      if (!declared.has(`${root}.${key}`)) {
+        throw new DomainError("forbidden", `Only Administrators can set ${root}.${key}.`, { [root]: `Only Administrators can set ${root}.${key}.` });
+      }
+    }
+  }
+}

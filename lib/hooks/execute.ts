@@ -1,0 +1,102 @@
+import type { z } from "zod";
+import { memoize } from "@/lib/cache/memo";
+import { getPrisma } from "@/lib/db/client";
+import { DomainError } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { HOOK_NAMES, type HookKind } from "./kinds";
+import { type HookRunResult, type HostFunction } from "./sandbox";
+import { runHookOffThread } from "./sandbox-threads";
+
+export interface ActiveHook {
+  kind: HookKind;
+  code: string;
+  timeoutMs: number;
+}
+
+/** Every saved and enabled hook, read in one query and kept for a second (hooks run on every request). */
+export const activeHooks = memoize(1_000, async () => {
+  const prisma = await getPrisma();
+  const hooks = await prisma.hook.findMany({ where: { enabled: true }, select: { kind: true, code: true, timeoutMs: true } });
+  return new Map(hooks.map((hook) => [hook.kind, { ...hook, kind: hook.kind as HookKind }]));
+});
+
+/** The saved, enabled hook of a kind, or null: with no hook the console's built-in behaviour applies. */
+export async function loadActiveHook(kind: HookKind): Promise<ActiveHook | null> {
+  return (await activeHooks.get()).get(kind) ?? null;
+}
+
+/**
+ * Executions kept for the Hooks page: every run of the post-registration hook, and the runs of the
+ * others that failed or logged something. A silent successful run of a hook on the request path
+ * (every create, list and page view) is not worth an extra write.
+ */
+const RECORD_EVERY_RUN: ReadonlySet<HookKind> = new Set(["post_registration"]);
+
+export async function recordHookExecution(
+  kind: HookKind,
+  run: HookRunResult,
+  links: { userId?: string; eventId?: string } = {},
+): Promise<void> {
+  if (run.ok && run.logs.length === 0 && !RECORD_EVERY_RUN.has(kind)) return;
+  try {
+    const prisma = await getPrisma();
+    await prisma.hookExecution.create({
+      data: {
+        kind,
+        durationMs: run.durationMs,
+        outcome: run.outcome,
+        error: run.error?.message.slice(0, 2000) ?? null,
+        logs: run.logs as unknown as Prisma.InputJsonArray,
+        userId: links.userId ?? null,
+        eventId: links.eventId ?? null,
+      },
+    });
+  } catch (error) {
+    console.error(`Could not record a ${HOOK_NAMES[kind]} execution:`, (error as Error).message);
+  }
+}
+
+export interface ExecuteOptions {
+  hostFunctions?: Record<string, HostFunction>;
+  guestPrelude?: string;
+  requireHint?: string;
+  links?: { userId?: string; eventId?: string };
+}
+
+/** Runs a hook and records the execution; the raw result, for callers that handle failure themselves. */
+export async function executeHook(hook: ActiveHook, args: unknown[], options: ExecuteOptions = {}): Promise<HookRunResult> {
+  const run = await runHookOffThread({
+    hookName: HOOK_NAMES[hook.kind],
+    code: hook.code,
+    args,
+    timeoutMs: hook.timeoutMs,
+    hostFunctions: options.hostFunctions,
+    guestPrelude: options.guestPrelude,
+    requireHint: options.requireHint,
+    contextLog: hook.kind !== "post_registration",
+  });
+  await recordHookExecution(hook.kind, run, options.links);
+  return run;
+}
+
+/**
+ * Runs the active hook of a kind and validates its result with `schema`. A hook's error reaches
+ * the admin verbatim (a `hook` DomainError, 400). Returns `{ configured: false }` without a hook.
+ */
+export async function runActiveHook<S extends z.ZodType>(
+  kind: HookKind,
+  args: unknown[],
+  schema: S,
+): Promise<{ configured: false } | { configured: true; result: z.output<S> }> {
+  const hook = await loadActiveHook(kind);
+  if (!hook) return { configured: false };
+  const run = await executeHook(hook, args);
+  if (!run.ok) throw new DomainError("hook", run.error?.message ?? `${HOOK_NAMES[kind]} failed.`);
+  const parsed = schema.safeParse(run.result);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+    throw new DomainError("hook", `${HOOK_NAMES[kind]} returned an invalid result${where}: ${issue?.message ?? "unknown problem"}.`);
+  }
+  return { configured: true, result: parsed.data };
+}

@@ -1,0 +1,54 @@
+import { requirePermission, type Actor } from "@/lib/auth/actor";
+import { getPrisma } from "@/lib/db/client";
+import { loadDeliverySettings } from "@/lib/delivery/settings";
+import type { RunHookDraftInput } from "@/lib/schemas/hook";
+import { HOOK_NAMES } from "../kinds";
+import { POST_REGISTRATION_FETCH_PRELUDE, POST_REGISTRATION_REQUIRE_HINT, restrictedFetch } from "../post-registration";
+import type { HookLogEntry } from "../sandbox";
+import { runHookOffThread } from "../sandbox-threads";
+
+export interface RunnerResult {
+  ok: boolean;
+  outcome: string;
+  result?: unknown;
+  error?: { message: string; line?: number; column?: number };
+  logs: HookLogEntry[];
+  durationMs: number;
+}
+
+/**
+ * The Runner: runs the editor's code (saved or not) against the given context in the sandbox.
+ * Nothing is persisted. A post-registration hook is called as (user, context, cb) with the same
+ * restricted fetch as in production; the stored secrets are not put into its context (they are
+ * write-only), so the context's `webtask.secrets` is whatever the Runner's JSON says.
+ */
+export async function runHookDraft(actor: Actor, input: RunHookDraftInput): Promise<RunnerResult> {
+  requirePermission(actor, "config:manage");
+  const context = input.context as Record<string, unknown> | null;
+  const args =
+    input.kind === "post_registration" && context && typeof context === "object"
+      ? [context.user ?? {}, context.context ?? {}]
+      : [input.context];
+  const postRegistration = input.kind === "post_registration";
+  const prisma = postRegistration ? await getPrisma() : null;
+  const run = await runHookOffThread({
+    hookName: HOOK_NAMES[input.kind],
+    code: input.code,
+    args,
+    timeoutMs: input.timeoutMs,
+    contextLog: !postRegistration,
+    ...(prisma && {
+      hostFunctions: { __delegateFetch: restrictedFetch(prisma, (await loadDeliverySettings(prisma)).outboundAllowlist) },
+      guestPrelude: POST_REGISTRATION_FETCH_PRELUDE,
+      requireHint: POST_REGISTRATION_REQUIRE_HINT,
+    }),
+  });
+  return {
+    ok: run.ok,
+    outcome: run.outcome,
+    result: run.result,
+    error: run.error && { message: run.error.message, line: run.error.line, column: run.error.column },
+    logs: run.logs,
+    durationMs: Math.round(run.durationMs * 100) / 100,
+  };
+}

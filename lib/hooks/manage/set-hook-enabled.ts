@@ -1,0 +1,27 @@
+import { requirePermission, type Actor } from "@/lib/auth/actor";
+import { auditFailures, recordAudit } from "@/lib/audit/record";
+import { getPrisma } from "@/lib/db/client";
+import { notFound } from "@/lib/errors";
+import type { HookKind } from "../kinds";
+import { writeHookVersion } from "./save-hook";
+
+/** Disables a hook without deleting it (the console's built-in behaviour applies meanwhile), or enables it. */
+export async function setHookEnabled(actor: Actor, input: { kind: HookKind; enabled: boolean }): Promise<{ version: number }> {
+  const action = input.enabled ? "hook.enable" : "hook.disable";
+  return auditFailures(actor, { action, details: { kind: input.kind } }, async () => {
+    requirePermission(actor, "config:manage");
+    const prisma = await getPrisma();
+    return prisma.$transaction(async (tx) => {
+      const hook = await tx.hook.findUnique({ where: { kind: input.kind } });
+      if (!hook) throw notFound("This hook has never been saved.");
+      const version = await writeHookVersion(
+        tx,
+        actor,
+        { kind: input.kind, code: hook.code, enabled: input.enabled, timeoutMs: hook.timeoutMs },
+        input.enabled ? "enable" : "disable",
+      );
+      await recordAudit(tx, actor, { action, details: { kind: input.kind, version } });
+      return { version };
+    });
+  });
+}

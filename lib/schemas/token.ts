@@ -1,0 +1,6 @@
+import { z } from "zod";
+
+export const createApiTokenSchema = z.object({
+  name: z.string({ error: "Give the token a name." }).trim().min(1, "Give the token a name.").max(100, "The name must be at most 100 characters."),
+});
+export type CreateApiTokenInput = z.infer<typeof createApiTokenSchema>;

@@ -1,0 +1,45 @@
+import { can, requirePermission, type Actor } from "@/lib/auth/actor";
+import { adminRolesOf } from "@/lib/auth/roles";
+import { DomainError } from "@/lib/errors";
+import { hookRequest } from "@/lib/hooks/context";
+import { executeHook, loadActiveHook } from "@/lib/hooks/execute";
+import type { UserProfile } from "./profile";
+
+/** The actions of the Access Hook contract, checked for every single-user read and change. */
+export type UserAction =
+  | "read:user"
+  | "delete:user"
+  | "change:profile"
+  | "change:email"
+  | "change:username"
+  | "change:password"
+  | "block:user"
+  | "unblock:user"
+  | "read:logs"
+  | "verify:email";
+
+function permissionFor(action: UserAction) {
+  if (action === "read:user") return "users:read" as const;
+  if (action === "read:logs") return "logs:read" as const;
+  return "users:write" as const;
+}
+
+/**
+ * May the actor do `action` to `user`? First the role, then the built-in rule that only
+ * Administrators change the accounts of admins (otherwise a User admin could take over an
+ * Administrator by resetting the password), then the Access Hook when one is saved:
+ * `callback(new Error(msg))` denies with `msg` (403).
+ */
+export async function assertUserAccess(actor: Actor, user: UserProfile, action: UserAction): Promise<void> {
+  requirePermission(actor, permissionFor(action));
+  const changesAccount = action !== "read:user" && action !== "read:logs";
+  if (changesAccount && user.user_id !== actor.id && adminRolesOf(user.app_metadata).length > 0 && !can(actor, "config:manage")) {
+    throw new DomainError("forbidden", "Only Administrators can change the accounts of other admins.");
+  }
+  const hook = await loadActiveHook("access");
+  if (!hook) return;
+  const run = await executeHook(hook, [{ request: hookRequest(actor), payload: { user, action } }], {
+    links: { userId: user.user_id },
+  });
+  if (!run.ok) throw new DomainError("forbidden", run.error?.message ?? "The Access Hook denied this action.");
+}

@@ -1,0 +1,123 @@
+import { requirePermission, type Actor } from "@/lib/auth/actor";
+import { hashPassword, passwordPolicyViolation } from "@/lib/auth/password";
+import { auditFailures, recordAudit } from "@/lib/audit/record";
+import { getPrisma } from "@/lib/db/client";
+import { getTenant } from "@/lib/tenant/tenant";
+import { assertMembershipsAllowed } from "@/lib/departments/memberships";
+import { DomainError, fieldError, mapPrismaError } from "@/lib/errors";
+import { enqueueUserEvents } from "@/lib/events/enqueue";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { getConsoleSettings, validateUserFields } from "@/lib/hooks/console-settings";
+import { userChanges, type UserChanges } from "@/lib/hooks/write-hook";
+import type { UpdateUserInput } from "@/lib/schemas/user";
+import { assertUserAccess, type UserAction } from "./access";
+import { loadUserFor } from "./get-user";
+import { toUserProfile, userSelect, type UserProfile } from "./profile";
+
+/** The Access Hook actions an update needs, from the fields it changes. */
+export function actionsForUpdate(input: UpdateUserInput): UserAction[] {
+  const actions = new Set<UserAction>();
+  for (const key of Object.keys(input) as (keyof UpdateUserInput)[]) {
+    if (key === "email") actions.add("change:email");
+    else if (key === "username") actions.add("change:username");
+    else if (key === "password") actions.add("change:password");
+    else if (key === "blocked") actions.add(input.blocked ? "block:user" : "unblock:user");
+    else if (key === "email_verified") actions.add("verify:email");
+    else actions.add("change:profile");
+  }
+  return [...actions];
+}
+
+/** The audit action names one update is recorded under. */
+function auditAction(input: UpdateUserInput): string {
+  const keys = Object.keys(input);
+  if (keys.length !== 1) return "user.update";
+  const single: Record<string, string> = {
+    email: "user.change_email",
+    username: "user.change_username",
+    password: "user.change_password",
+    email_verified: "user.verify_email",
+    blocked: input.blocked ? "user.block" : "user.unblock",
+    user_metadata: "user.change_metadata",
+    app_metadata: "user.change_metadata",
+  };
+  return single[keys[0]] ?? "user.update";
+}
+
+export async function updateUser(actor: Actor, userId: string, input: UpdateUserInput): Promise<UserProfile> {
+  const action = auditAction(input);
+  return auditFailures(actor, { action, targetUserId: userId, details: { fields: Object.keys(input) } }, async () => {
+    requirePermission(actor, "users:write");
+    const actions = actionsForUpdate(input);
+    const current = await loadUserFor(actor, userId, actions[0] ?? "change:profile");
+    for (const extra of actions.slice(1)) await assertUserAccess(actor, current, extra);
+
+    if ((input.user_metadata || input.app_metadata) && !actor.permissions.has("config:manage")) {
+      throw new DomainError("forbidden", "Only Administrators can edit user_metadata and app_metadata.");
+    }
+    if (input.blocked && userId === actor.id) throw new DomainError("forbidden", "You cannot block yourself.");
+    if (input.memberships !== undefined) await assertMembershipsAllowed(actor, input.memberships);
+
+    const settings = await getConsoleSettings(actor);
+    if (hasProfileChanges(input)) await validateUserFields(actor, settings, { ...current, ...input }, "edit");
+    const changes = hasProfileChanges(input) ? await userChanges(actor, current, input, settings) : {};
+    const data = await profileUpdateData(current, changes);
+    if (input.email_verified !== undefined) data.emailVerified = input.email_verified;
+    if (input.phone_verified !== undefined) data.phoneVerified = input.phone_verified;
+    if (input.blocked !== undefined) data.blocked = input.blocked;
+
+    const prisma = await getPrisma();
+    const tenant = await getTenant();
+    const row = await prisma
+      .$transaction(async (tx) => {
+        const updated = await tx.user.update({ where: { id: userId }, data, select: userSelect });
+        await enqueueUserEvents(tx, actor, { kind: "update", user: updated, original: current }, tenant);
+        await recordAudit(tx, actor, {
+          action,
+          targetUserId: userId,
+          targetEmail: updated.email,
+          details: { fields: Object.keys(input), written: Object.keys(changes).filter((key) => key !== "password") },
+        });
+        return updated;
+      })
+      .catch(mapPrismaError);
+    return toUserProfile(row);
+  });
+}
+
+const ACCOUNT_STATE_FIELDS = new Set(["blocked", "email_verified", "phone_verified"]);
+const hasProfileChanges = (input: UpdateUserInput) => Object.keys(input).some((key) => !ACCOUNT_STATE_FIELDS.has(key));
+
+/** Validates the profile changes against the user's connection and turns them into a Prisma update. */
+async function profileUpdateData(current: UserProfile, changes: UserChanges): Promise<Prisma.UserUpdateInput> {
+  const data: Prisma.UserUpdateInput = {};
+  if (changes.connection !== undefined && changes.connection !== current.connection) {
+    throw new DomainError("hook", "The Write Hook cannot move a user to another connection.");
+  }
+  const prisma = await getPrisma();
+  const connection = await prisma.connection.findUniqueOrThrow({ where: { id: current.connection_id } });
+  if (changes.email !== undefined && changes.email !== current.email) {
+    data.email = changes.email;
+    data.emailVerified = changes.email_verified ?? false;
+  } else if (changes.email_verified !== undefined) {
+    data.emailVerified = changes.email_verified;
+  }
+  if (changes.username !== undefined) {
+    if (!changes.username && connection.requiresUsername) {
+      throw fieldError("username", `The connection "${connection.name}" requires a username.`);
+    }
+    data.username = changes.username ?? null;
+  }
+  if (changes.password !== undefined) {
+    const policyMessage = passwordPolicyViolation(changes.password, connection);
+    if (policyMessage) throw fieldError("password", policyMessage);
+    data.passwordHash = await hashPassword(changes.password);
+  }
+  if (changes.name !== undefined) data.name = changes.name;
+  if (changes.given_name !== undefined) data.givenName = changes.given_name;
+  if (changes.family_name !== undefined) data.familyName = changes.family_name;
+  if (changes.phone_number !== undefined) data.phoneNumber = changes.phone_number;
+  if (changes.user_metadata !== undefined) data.userMetadata = changes.user_metadata as Prisma.InputJsonObject;
+  if (changes.app_metadata !== undefined) data.appMetadata = changes.app_metadata as Prisma.InputJsonObject;
+  return data;
+}
