@@ -91,16 +91,20 @@ export async function listDeliveries(actor: Actor, target: DeliveryTarget, input
     ...(input.eventType ? { event: { type: input.eventType } } : {}),
     ...(input.since ? { createdAt: { gte: input.since } } : {}),
   };
-  const [rows, total] = await Promise.all([
-    prisma.delivery.findMany({
-      where,
-      include: deliveryInclude,
-      orderBy: [{ createdAt: "desc" }, { id: "asc" }],
-      skip: (input.page - 1) * input.per_page,
-      take: input.per_page,
-    }),
-    prisma.delivery.count({ where }),
-  ]);
+  // One snapshot, so that the total agrees with the rows while the worker is fanning out.
+  const [rows, total] = await prisma.$transaction(
+    [
+      prisma.delivery.findMany({
+        where,
+        include: deliveryInclude,
+        orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+        skip: (input.page - 1) * input.per_page,
+        take: input.per_page,
+      }),
+      prisma.delivery.count({ where }),
+    ],
+    { isolationLevel: "RepeatableRead" },
+  );
   return { deliveries: rows.map(toDeliveryView), total, page: input.page, perPage: input.per_page };
 }
 

@@ -57,7 +57,7 @@ describe("console summaries", () => {
       const pages = await Promise.all(
         [ok, failing].map((e) => listDeliveries(admins.ian, { endpointId: e.id }, listDeliveriesSchema.parse({}))),
       );
-      return pages.every((page) => page.total === 2 && page.deliveries.every((d) => d.status === "succeeded" || d.status === "failed")) && pages;
+      return pages.every((page) => page.total === 2 && page.deliveries.length === 2 && page.deliveries.every((d) => d.status === "succeeded" || d.status === "failed")) && pages;
     };
     const [okPage, failingPage] = await eventually(settled, 10_000, "deliveries settled");
     // Added after the events were fanned out: it has no delivery.

@@ -163,7 +163,7 @@ describe("webhook endpoints", () => {
     await register();
     const all = await eventually(async () => {
       const page = await listDeliveries(admins.ian, { endpointId: endpoint.id }, listDeliveriesSchema.parse({}));
-      return page.total === 4 && page.deliveries.every((d) => d.status === "failed") && page;
+      return page.total === 4 && page.deliveries.length === 4 && page.deliveries.every((d) => d.status === "failed") && page;
     });
     expect(all.deliveries[0]).toMatchObject({ status: "failed", attemptCount: 1, lastStatusCode: 400, destination: "webhook" });
 
