@@ -30,7 +30,13 @@ import {
   type VmCallResult,
   type VmFunctionImplementation,
 } from "quickjs-emscripten-core";
-import { DESCRIBE_ERROR, FORMAT_LOG_ARGUMENTS, RESULT_PROBLEM_PREFIX, RESULT_REPLACER } from "./sandbox/guest-helpers";
+import {
+  DESCRIBE_ERROR,
+  FORMAT_LOG_ARGUMENTS,
+  RESULT_PROBLEM_PREFIX,
+  RESULT_QUICK_CHECK,
+  RESULT_REPLACER,
+} from "./sandbox/guest-helpers";
 import {
   INITIAL_MEMORY_BYTES,
   INITIAL_MEMORY_PAGES,
@@ -174,12 +180,18 @@ interface GuestErrorDescription {
   stack: string;
 }
 
-type GuestHelper = "replacer" | "describe" | "format";
+type GuestHelper = "quickCheck" | "replacer" | "describe" | "format";
 const GUEST_HELPER_SOURCES: Record<GuestHelper, string> = {
+  quickCheck: RESULT_QUICK_CHECK,
   replacer: RESULT_REPLACER,
   describe: DESCRIBE_ERROR,
   format: FORMAT_LOG_ARGUMENTS,
 };
+
+interface GuestInput {
+  args: string[];
+  globals?: string;
+}
 
 /** The hook's code wrapped so that evaluating it yields the hook function. */
 interface HookSource {
@@ -203,13 +215,13 @@ let syntaxCheckModuleReplacement: Promise<void> | undefined;
 export async function runHook(options: HookRunOptions): Promise<HookRunResult> {
   const startedAt = performance.now();
   const limits = resolveLimits(options);
-  const inputText = buildGuestInput(options);
+  const input = buildGuestInput(options);
   const sandboxModule = await modulePool.acquire(pagesForLimit(limits.memoryLimitBytes));
 
   let settlement: Settlement;
   let execution: HookExecution | undefined;
   try {
-    execution = new HookExecution(sandboxModule, options, limits, inputText);
+    execution = new HookExecution(sandboxModule, options, limits, input);
     settlement = await execution.execute();
   } catch (error) {
     settlement = { ok: false, error: sandboxFailure(options.hookName, error) };
@@ -275,9 +287,9 @@ class HookExecution {
   private readonly runtime: QuickJSRuntime;
   private readonly vm: QuickJSContext;
   // Captured before the hook runs, so that the host's own calls never go through hook-modified globals.
-  private readonly json: QuickJSHandle;
   private readonly jsonParse: QuickJSHandle;
   private readonly jsonStringify: QuickJSHandle;
+  private consoleLog: QuickJSHandle | undefined;
   /** A guest promise adopting the hook's returned thenable. */
   private adoption: { promise: QuickJSDeferredPromise; expectsCallback: boolean } | undefined;
   private settlement: Settlement | undefined;
@@ -296,7 +308,7 @@ class HookExecution {
     private readonly sandboxModule: SandboxModule,
     private readonly options: HookRunOptions,
     private readonly limits: RunLimits,
-    private readonly inputText: string,
+    private readonly input: GuestInput,
   ) {
     this.hookName = options.hookName;
     this.source = wrapHookSource(options.code);
@@ -306,9 +318,10 @@ class HookExecution {
     this.runtime.setMaxStackSize(MAX_STACK_BYTES);
     this.runtime.setInterruptHandler(() => this.shouldInterrupt());
     this.vm = this.runtime.newContext({ intrinsics: GUEST_INTRINSICS });
-    this.json = this.own(this.vm.getProp(this.vm.global, "JSON"));
-    this.jsonParse = this.own(this.vm.getProp(this.json, "parse"));
-    this.jsonStringify = this.own(this.vm.getProp(this.json, "stringify"));
+    const json = this.vm.getProp(this.vm.global, "JSON");
+    this.jsonParse = this.own(this.vm.getProp(json, "parse"));
+    this.jsonStringify = this.own(this.vm.getProp(json, "stringify"));
+    json.dispose();
   }
 
   async execute(): Promise<Settlement> {
@@ -358,19 +371,18 @@ class HookExecution {
     this.installConsole();
     this.installRequire();
     this.installHostFunctions();
-    const input = this.own(this.parseInGuest(this.inputText));
-    const globals = this.own(vm.getProp(input, "globals"));
-    for (const name of Object.keys(this.options.globals ?? {})) {
-      const value = vm.getProp(globals, name);
-      vm.setProp(vm.global, name, value);
-      value.dispose();
+    if (this.input.globals !== undefined) {
+      const globals = this.parseInGuest(this.input.globals);
+      for (const name of Object.keys(this.options.globals ?? {})) {
+        const value = vm.getProp(globals, name);
+        vm.setProp(vm.global, name, value);
+        value.dispose();
+      }
+      globals.dispose();
     }
-    const argsArray = this.own(vm.getProp(input, "args"));
-    const args = this.options.args.map((_, index) => this.own(vm.getProp(argsArray, index)));
-    if (this.options.contextLog && args[0] && vm.typeof(args[0]) === "object" && !vm.eq(args[0], vm.null)) {
-      const console = this.own(vm.getProp(vm.global, "console"));
-      const log = this.own(vm.getProp(console, "log"));
-      vm.setProp(args[0], "log", log);
+    const args = this.input.args.map((text) => this.own(this.parseInGuest(text)));
+    if (this.options.contextLog && this.consoleLog && args[0] && vm.typeof(args[0]) === "object" && !vm.eq(args[0], vm.null)) {
+      vm.setProp(args[0], "log", this.consoleLog);
     }
     if (this.options.guestPrelude) {
       const prelude = vm.evalCode(this.options.guestPrelude, HELPER_FILENAME, { type: "global" });
@@ -399,8 +411,12 @@ class HookExecution {
     for (const level of LOG_LEVELS) {
       const method = vm.newFunction(level, this.guestCallable((...values) => this.onConsole(level, values)));
       vm.setProp(console, level, method);
-      if (level === "log") vm.setProp(vm.global, "log", method);
-      method.dispose();
+      if (level === "log") {
+        vm.setProp(vm.global, "log", method);
+        this.consoleLog = this.own(method);
+      } else {
+        method.dispose();
+      }
     }
     vm.setProp(vm.global, "console", console);
     console.dispose();
@@ -564,16 +580,24 @@ class HookExecution {
   }
 
   /**
-   * Guest JSON.stringify with the strict replacer. Returns the JSON text handle and its length, the
-   * problem for the admin, or the failure that prevented serialising (out of memory, deadline).
+   * Guest JSON.stringify with the strict replacer (after the quick check, which covers most values).
+   * Returns the JSON text handle and its length, the problem for the admin, or the failure that
+   * prevented serialising (out of memory, deadline).
    */
   private toJsonInGuest(
     value: QuickJSHandle,
   ): { text: QuickJSHandle; length: number } | { problem: string } | { failure: HookError } {
     const vm = this.vm;
+    const quickCheck = this.helper("quickCheck");
+    if (!quickCheck) return { failure: this.failureWithoutDescription() };
+    const quick = vm.callFunction(this.jsonStringify, vm.undefined, value, quickCheck);
+    if (!quick.error) return this.jsonText(quick.value);
+    quick.error.dispose();
+    if (this.interruptedAtDeadline) return { failure: this.timeoutError() };
+
     const replacer = this.helper("replacer");
     if (!replacer) return { failure: this.failureWithoutDescription() };
-    const stringified = vm.callFunction(this.jsonStringify, this.json, value, replacer);
+    const stringified = vm.callFunction(this.jsonStringify, vm.undefined, value, replacer);
     if (stringified.error) {
       const thrown = stringified.error;
       try {
@@ -588,8 +612,11 @@ class HookExecution {
         thrown.dispose();
       }
     }
-    const text = stringified.value;
-    if (vm.typeof(text) !== "string") {
+    return this.jsonText(stringified.value);
+  }
+
+  private jsonText(text: QuickJSHandle): { text: QuickJSHandle; length: number } | { problem: string } {
+    if (this.vm.typeof(text) !== "string") {
       text.dispose();
       return { problem: "the value is not JSON data" };
     }
@@ -778,7 +805,7 @@ class HookExecution {
   private parseInGuest(jsonText: string): QuickJSHandle {
     const text = this.vm.newString(jsonText);
     try {
-      return this.vm.unwrapResult(this.vm.callFunction(this.jsonParse, this.json, text));
+      return this.vm.unwrapResult(this.vm.callFunction(this.jsonParse, this.vm.undefined, text));
     } finally {
       text.dispose();
     }
@@ -845,8 +872,8 @@ function positive(name: string, value: number, max: number): number {
   return value;
 }
 
-/** The JSON text parsed inside the guest: the hook's arguments and the extra globals. */
-function buildGuestInput(options: HookRunOptions): string {
+/** JSON texts parsed inside the guest: each of the hook's arguments, and the extra globals if any. */
+function buildGuestInput(options: HookRunOptions): GuestInput {
   const globals = options.globals ?? {};
   const hostFunctions = Object.keys(options.hostFunctions ?? {});
   for (const name of [...Object.keys(globals), ...hostFunctions]) {
@@ -854,7 +881,9 @@ function buildGuestInput(options: HookRunOptions): string {
   }
   const duplicate = hostFunctions.find((name) => Object.hasOwn(globals, name));
   if (duplicate) throw new TypeError(`"${duplicate}" is both a global and a host function`);
-  return JSON.stringify({ args: options.args, globals });
+  // As inside an array: what JSON cannot represent (undefined, a function) becomes null.
+  const args = options.args.map((arg: unknown) => JSON.stringify(arg) ?? "null");
+  return { args, globals: options.globals === undefined ? undefined : JSON.stringify(globals) };
 }
 
 /**

@@ -377,6 +377,13 @@ describe("result validation", () => {
     }
   });
 
+  it("accepts what the quick check leaves to the full check: toJSON() of a plain object, an object without prototype", async () => {
+    const code = "function (ctx, cb) { cb(null, { at: { toJSON: function () { return { day: 1 }; } }, bare: Object.create(null) }); }";
+    expect((await run(code)).result).toEqual({ at: { day: 1 }, bare: {} });
+    const error = await expectFailure(run("function (ctx, cb) { cb(null, { at: { toJSON: function () { return [NaN]; } } }); }"), "invalid_result");
+    expect(error.message).toMatch(/the value of "0" is not a finite number/);
+  });
+
   it("validates the resolved value of a promise like a callback result", async () => {
     const error = await expectFailure(run("async function () { return { f: function () {} }; }"), "invalid_result");
     expect(error.message).toMatch(/is a function/);
