@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { hashPassword } from "@/lib/auth/password";
-import { startDeliveryWorker } from "@/lib/delivery/worker";
+import { DEFAULT_DELIVERY_CONCURRENCY, startDeliveryWorker } from "@/lib/delivery/worker";
 import { enqueueUserEvents } from "@/lib/events/enqueue";
 import { userEvents } from "@/lib/events/envelope";
 import { REGISTRATION_EVENT } from "@/lib/events/types";
@@ -29,7 +29,8 @@ import { runConcurrently } from "./lib/timing";
 const QUICK = process.env.BENCH_QUICK === "1";
 const DELIVERIES = QUICK ? 2000 : 4800;
 const ENDPOINT_COUNTS = [1, 4, 16];
-const CONCURRENCY = Number(process.env.BENCH_DELIVERY_CONCURRENCY || 32);
+/** The worker's default (DELEGATE_DELIVERY_CONCURRENCY); the concurrent baseline uses as many loops. */
+const CONCURRENCY = Number(process.env.BENCH_DELIVERY_CONCURRENCY || DEFAULT_DELIVERY_CONCURRENCY);
 const ROUNDS = QUICK ? 2 : 3;
 const LATENCY_RATE = 100;
 const LATENCY_SECONDS = QUICK ? 5 : 30;

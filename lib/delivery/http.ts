@@ -92,7 +92,6 @@ export async function postOutbound(request: OutboundRequest): Promise<OutboundRe
   }
 
   const isHttps = url.protocol === "https:";
-  const body = Buffer.from(request.body);
   return new Promise<OutboundResult>((resolve) => {
     let settled = false;
     let connectTimer: NodeJS.Timeout | undefined;
@@ -128,7 +127,7 @@ export async function postOutbound(request: OutboundRequest): Promise<OutboundRe
       port: url.port || (isHttps ? 443 : 80),
       path: `${url.pathname}${url.search}`,
       method: request.method ?? "POST",
-      headers: { ...request.headers, "content-length": String(body.length) },
+      headers: { ...request.headers, "content-length": String(Buffer.byteLength(request.body)) },
       agent: isHttps ? agents.https : agents.http,
       lookup: pinnedLookup(target),
       servername: isHttps && target.hostname !== target.address ? target.hostname : undefined,
@@ -164,6 +163,7 @@ export async function postOutbound(request: OutboundRequest): Promise<OutboundRe
     req.on("error", (error: Error & { code?: string }) =>
       settle({ statusCode: null, error: describeError(error, url), errorKind: "network" }),
     );
-    req.end(body);
+    // A string body goes out in the same write as the headers (a Buffer would be a second one).
+    req.end(request.body);
   });
 }

@@ -62,15 +62,35 @@ function embeddedIpv4(address: string): string | null {
   return [high >> 8, high & 255, low >> 8, low & 255].join(".");
 }
 
+/**
+ * Answers are remembered per address (a net.BlockList check costs microseconds, and every delivery
+ * asks): the ranges never change, so a remembered answer is always right. The memory is bounded.
+ */
+const MEMO_LIMIT = 4096;
+function remember<V>(memo: Map<string, V>, key: string, compute: () => V): V {
+  const known = memo.get(key);
+  if (known !== undefined || memo.has(key)) return known as V;
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  const value = compute();
+  memo.set(key, value);
+  return value;
+}
+
+const blockedReasons = new Map<string, string | null>();
+
 /** Why an address must not be reached, or null when it is a public address. */
 export function blockedReason(address: string): string | null {
+  return remember(blockedReasons, address, () => computeBlockedReason(address));
+}
+
+function computeBlockedReason(address: string): string | null {
   const normalized = address.toLowerCase().replace(/^\[|\]$/g, "").split("%")[0];
   if (METADATA_ADDRESSES.has(normalized)) return "a cloud metadata service address";
   const family = net.isIP(normalized);
   if (family === 0) return "not an IP address";
   if (family === 6) {
     const inner = embeddedIpv4(normalized);
-    if (inner) return blockedReason(inner);
+    if (inner) return computeBlockedReason(inner);
   }
   const type: Family = family === 4 ? "ipv4" : "ipv6";
   for (const { list, range } of compiled) {
@@ -79,34 +99,52 @@ export function blockedReason(address: string): string | null {
   return null;
 }
 
+interface CompiledAllowlist {
+  hosts: Set<string>;
+  addresses: net.BlockList;
+  /** allowsAddress answers by address */
+  answers: Map<string, boolean>;
+}
+
+/** Every delivery builds an Allowlist from the same few entries: each distinct list is compiled once. */
+const compiledAllowlists = new Map<string, CompiledAllowlist>();
+
+function compileAllowlist(entries: readonly string[]): CompiledAllowlist {
+  const compiledList: CompiledAllowlist = { hosts: new Set(), addresses: new net.BlockList(), answers: new Map() };
+  for (const raw of entries) {
+    const entry = raw.trim().toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+    if (!entry) continue;
+    const [network, prefixText] = entry.split("/");
+    const family = net.isIP(network);
+    if (family && prefixText !== undefined && /^\d+$/.test(prefixText)) {
+      compiledList.addresses.addSubnet(network, Number(prefixText), family === 4 ? "ipv4" : "ipv6");
+    } else if (family && prefixText === undefined) {
+      compiledList.addresses.addAddress(network, family === 4 ? "ipv4" : "ipv6");
+    } else {
+      compiledList.hosts.add(entry);
+    }
+  }
+  return compiledList;
+}
+
 /** Host names, IP addresses and CIDR ranges that may be reached although they are not public. */
 export class Allowlist {
-  private readonly hosts = new Set<string>();
-  private readonly addresses = new net.BlockList();
+  private readonly compiled: CompiledAllowlist;
 
   constructor(entries: readonly string[]) {
-    for (const raw of entries) {
-      const entry = raw.trim().toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
-      if (!entry) continue;
-      const [network, prefixText] = entry.split("/");
-      const family = net.isIP(network);
-      if (family && prefixText !== undefined && /^\d+$/.test(prefixText)) {
-        this.addresses.addSubnet(network, Number(prefixText), family === 4 ? "ipv4" : "ipv6");
-      } else if (family && prefixText === undefined) {
-        this.addresses.addAddress(network, family === 4 ? "ipv4" : "ipv6");
-      } else {
-        this.hosts.add(entry);
-      }
-    }
+    this.compiled = remember(compiledAllowlists, entries.join("\n"), () => compileAllowlist(entries));
   }
 
   allowsHost(hostname: string): boolean {
-    return this.hosts.has(hostname.toLowerCase().replace(/\.$/, ""));
+    return this.compiled.hosts.has(hostname.toLowerCase().replace(/\.$/, ""));
   }
 
   allowsAddress(address: string): boolean {
-    const family = net.isIP(address);
-    return family !== 0 && this.addresses.check(address, family === 4 ? "ipv4" : "ipv6");
+    const { addresses, answers } = this.compiled;
+    return remember(answers, address, () => {
+      const family = net.isIP(address);
+      return family !== 0 && addresses.check(address, family === 4 ? "ipv4" : "ipv6");
+    });
   }
 }
 

@@ -33,6 +33,18 @@ export interface DispatchResult {
   deliveries: number;
 }
 
+export interface ClaimedDelivery {
+  id: string;
+  destination: Destination;
+  leaseToken: string;
+  /** attempts made before this one */
+  attemptCount: number;
+  scheduleStart: number;
+  event: StoredEvent;
+  endpoint: WebhookTarget | null;
+  subscription: RestHookTarget | null;
+}
+
 /**
  * Fan-out: takes undispatched events (SKIP LOCKED, so racing workers take different ones), creates a
  * delivery per enabled endpoint subscribed to the type, per active REST hook subscription (registration
@@ -43,38 +55,71 @@ export async function dispatchEvents(
   db: EngineDb,
   options: { limit: number; postRegistrationTypes: readonly EventType[] },
 ): Promise<DispatchResult> {
+  const { events, deliveries } = await dispatchAndClaim(db, { ...options, claimLimit: 0, leaseMarginMs: 0 });
+  return { events, deliveries };
+}
+
+/**
+ * Fan-out that also claims: the first `claimLimit` deliveries it creates are inserted already in
+ * flight, leased to the caller (as `claimDueDeliveries` would lease them), and returned ready to send;
+ * the others are inserted pending for any worker to claim. A fresh delivery thus costs one row write
+ * and no round trip before its request, instead of an insert and then a claim.
+ */
+export async function dispatchAndClaim(
+  db: EngineDb,
+  options: { limit: number; postRegistrationTypes: readonly EventType[]; claimLimit: number; leaseMarginMs: number },
+): Promise<DispatchResult & { claimed: ClaimedDelivery[] }> {
+  const token = crypto.randomUUID();
   const postRegistration = options.postRegistrationTypes.length
     ? Prisma.sql`UNION ALL
-        SELECT ev.id, 'post_registration'::text, NULL::uuid, NULL::int FROM ev
+        SELECT ev.id, ev.created_at, 'post_registration'::text, NULL::uuid, NULL::int, ${DEFAULT_LEASE_MS}::int FROM ev
         WHERE ev.type IN (${Prisma.join(options.postRegistrationTypes)})`
     : Prisma.empty;
-  const [row] = await query<{ events: number; deliveries: number; commit_mode: string }>(db, Prisma.sql`
+  const rows = await query<ClaimRow & { events: number; deliveries: number }>(db, Prisma.sql`
     WITH ${ASYNC_COMMIT}, ev AS (
-      SELECT id, type FROM events
+      SELECT id, type, created_at FROM events
       WHERE dispatched_at IS NULL
       ORDER BY created_at, id
       LIMIT ${options.limit}
       FOR UPDATE SKIP LOCKED
-    ), targets (event_id, destination, endpoint_id, subscription_id) AS (
-      SELECT ev.id, 'webhook'::text, w.id, NULL::int
+    ), targets (event_id, event_created_at, destination, endpoint_id, subscription_id, lease_ms) AS (
+      SELECT ev.id, ev.created_at, 'webhook'::text, w.id, NULL::int, w.connect_timeout_ms + w.read_timeout_ms
         FROM ev JOIN webhook_endpoints w ON w.enabled AND ev.type = ANY (w.event_types)
       UNION ALL
-      SELECT ev.id, 'rest_hook'::text, NULL::uuid, s.id
+      SELECT ev.id, ev.created_at, 'rest_hook'::text, NULL::uuid, s.id, ${DEFAULT_LEASE_MS}::int
         FROM ev JOIN rest_hook_subscriptions s ON s.deleted_at IS NULL
         WHERE ev.type = ${REGISTRATION_EVENT}
       ${postRegistration}
+    ), numbered AS (
+      SELECT targets.*, row_number() OVER (ORDER BY event_created_at, event_id) <= ${options.claimLimit}::int AS claim FROM targets
     ), inserted AS (
-      INSERT INTO deliveries (id, event_id, destination, endpoint_id, subscription_id, status, next_attempt_at, created_at, updated_at)
-      SELECT gen_random_uuid(), event_id, destination, endpoint_id, subscription_id, 'pending', ${NOW}, ${NOW}, ${NOW}
-      FROM targets
+      INSERT INTO deliveries (id, event_id, destination, endpoint_id, subscription_id, status, next_attempt_at,
+        locked_until, lease_token, created_at, updated_at)
+      SELECT gen_random_uuid(), event_id, destination, endpoint_id, subscription_id,
+        CASE WHEN claim THEN 'in_flight' ELSE 'pending' END, ${NOW},
+        CASE WHEN claim THEN ${NOW} + ((lease_ms + ${options.leaseMarginMs}::int)::float8 * interval '1 millisecond') END,
+        CASE WHEN claim THEN ${token}::uuid END, ${NOW}, ${NOW}
+      FROM numbered
       ON CONFLICT DO NOTHING
-      RETURNING 1
+      RETURNING id, event_id, destination, endpoint_id, subscription_id, attempt_count, schedule_start, status
     ), done AS (
       UPDATE events SET dispatched_at = ${NOW} FROM ev WHERE events.id = ev.id RETURNING 1
+    ), claimed AS (
+      SELECT * FROM inserted WHERE status = 'in_flight'
+    ), summary AS (
+      SELECT (SELECT count(*)::int FROM done) AS events, (SELECT count(*)::int FROM inserted) AS deliveries,
+        ${USE_ASYNC_COMMIT} AS commit_mode
     )
-    SELECT (SELECT count(*)::int FROM done) AS events, (SELECT count(*)::int FROM inserted) AS deliveries,
-      ${USE_ASYNC_COMMIT} AS commit_mode`);
-  return { events: row?.events ?? 0, deliveries: row?.deliveries ?? 0 };
+    SELECT summary.events, summary.deliveries, claimed_rows.*
+    FROM summary LEFT JOIN (${claimedRows}) claimed_rows ON true`);
+  return {
+    events: rows[0]?.events ?? 0,
+    deliveries: rows[0]?.deliveries ?? 0,
+    claimed: toClaims(
+      rows.filter((row) => row.id !== null),
+      token,
+    ),
+  };
 }
 
 /** The payload is parsed only for the destinations that read it (webhooks send the stored text as is). */
@@ -92,18 +137,6 @@ function storedEvent(id: string, type: EventType, body: string, createdAt: Date)
   };
 }
 
-export interface ClaimedDelivery {
-  id: string;
-  destination: Destination;
-  leaseToken: string;
-  /** attempts made before this one */
-  attemptCount: number;
-  scheduleStart: number;
-  event: StoredEvent;
-  endpoint: WebhookTarget | null;
-  subscription: RestHookTarget | null;
-}
-
 interface ClaimRow {
   id: string;
   destination: Destination;
@@ -111,7 +144,8 @@ interface ClaimRow {
   schedule_start: number;
   event_id: string;
   event_type: EventType;
-  event_body: string;
+  /** This and the endpoint's settings only on the first row of each event and endpoint (`claimedRows`). */
+  event_body: string | null;
   event_created_at: number;
   endpoint_id: string | null;
   endpoint_url: string | null;
@@ -128,6 +162,82 @@ interface ClaimRow {
   subscription_url: string | null;
   authorization_token: string | null;
   subscription_deleted_at: number | null;
+}
+
+/**
+ * What a claim returns for the deliveries of a CTE named `claimed` (its id, event_id, destination,
+ * endpoint_id, subscription_id, attempt_count, schedule_start): the event and the destination. The
+ * event body and the endpoint's settings come once per event and per endpoint, on the first of their
+ * rows, however many of their deliveries were claimed; the other rows share them.
+ */
+const claimedRows = Prisma.sql`
+    SELECT c.id, c.destination, c.attempt_count, c.schedule_start,
+      e.id AS event_id, e.type AS event_type,
+      CASE WHEN c.event_rank = 1 THEN e.payload::text END AS event_body,
+      ${epochMs("e.created_at")} AS event_created_at,
+      w.id AS endpoint_id,
+      CASE WHEN c.endpoint_rank = 1 THEN w.url END AS endpoint_url,
+      CASE WHEN c.endpoint_rank = 1 THEN w.enabled END AS endpoint_enabled,
+      CASE WHEN c.endpoint_rank = 1 THEN w.headers END AS endpoint_headers,
+      CASE WHEN c.endpoint_rank = 1 THEN w.basic_auth_username END AS basic_auth_username,
+      CASE WHEN c.endpoint_rank = 1 THEN w.basic_auth_password END AS basic_auth_password,
+      CASE WHEN c.endpoint_rank = 1 THEN w.connect_timeout_ms END AS connect_timeout_ms,
+      CASE WHEN c.endpoint_rank = 1 THEN w.read_timeout_ms END AS read_timeout_ms,
+      CASE WHEN c.endpoint_rank = 1 THEN w.secret END AS secret,
+      CASE WHEN c.endpoint_rank = 1 THEN w.previous_secret END AS previous_secret,
+      CASE WHEN c.endpoint_rank = 1 THEN ${epochMs("w.previous_secret_expires_at")} END AS previous_secret_expires_at,
+      s.id AS subscription_id, s.url AS subscription_url, s.authorization_token, ${epochMs("s.deleted_at")} AS subscription_deleted_at
+    FROM (
+      SELECT claimed.*,
+        row_number() OVER (PARTITION BY claimed.event_id ORDER BY claimed.id) AS event_rank,
+        row_number() OVER (PARTITION BY claimed.endpoint_id ORDER BY claimed.id) AS endpoint_rank
+      FROM claimed
+    ) c
+    JOIN events e ON e.id = c.event_id
+    LEFT JOIN webhook_endpoints w ON w.id = c.endpoint_id
+    LEFT JOIN rest_hook_subscriptions s ON s.id = c.subscription_id`;
+
+function toClaims(rows: ClaimRow[], token: string): ClaimedDelivery[] {
+  const events = new Map<string, StoredEvent>();
+  const endpoints = new Map<string, WebhookTarget>();
+  for (const row of rows) {
+    if (row.event_body !== null && !events.has(row.event_id)) {
+      events.set(row.event_id, storedEvent(row.event_id, row.event_type, row.event_body, new Date(row.event_created_at)));
+    }
+    if (row.endpoint_id && row.endpoint_url && row.secret && !endpoints.has(row.endpoint_id)) {
+      endpoints.set(row.endpoint_id, {
+        id: row.endpoint_id,
+        url: row.endpoint_url,
+        enabled: row.endpoint_enabled ?? false,
+        headers: row.endpoint_headers ?? {},
+        basicAuthUsername: row.basic_auth_username,
+        basicAuthPassword: row.basic_auth_password,
+        connectTimeoutMs: row.connect_timeout_ms ?? 5000,
+        readTimeoutMs: row.read_timeout_ms ?? 15000,
+        secret: row.secret,
+        previousSecret: row.previous_secret,
+        previousSecretExpiresAt: fromEpochMs(row.previous_secret_expires_at),
+      });
+    }
+  }
+  return rows.map((row) => ({
+    id: row.id,
+    destination: row.destination,
+    leaseToken: token,
+    attemptCount: row.attempt_count,
+    scheduleStart: row.schedule_start,
+    event: events.get(row.event_id)!,
+    endpoint: (row.endpoint_id && endpoints.get(row.endpoint_id)) || null,
+    subscription:
+      row.subscription_id !== null && row.subscription_url
+        ? {
+            id: row.subscription_id,
+            url: row.subscription_url,
+            authorizationToken: row.authorization_token,
+            deletedAt: fromEpochMs(row.subscription_deleted_at),
+          }
+        : null,
+  }));
 }
 
 /**
@@ -167,51 +277,8 @@ export async function claimDueDeliveries(
       RETURNING deliveries.id, deliveries.event_id, deliveries.destination, deliveries.endpoint_id,
         deliveries.subscription_id, deliveries.attempt_count, deliveries.schedule_start
     )
-    SELECT c.id, c.destination, c.attempt_count, c.schedule_start,
-      e.id AS event_id, e.type AS event_type, e.payload::text AS event_body, ${epochMs("e.created_at")} AS event_created_at,
-      w.id AS endpoint_id, w.url AS endpoint_url, w.enabled AS endpoint_enabled, w.headers AS endpoint_headers,
-      w.basic_auth_username, w.basic_auth_password, w.connect_timeout_ms, w.read_timeout_ms,
-      w.secret, w.previous_secret, ${epochMs("w.previous_secret_expires_at")} AS previous_secret_expires_at,
-      s.id AS subscription_id, s.url AS subscription_url, s.authorization_token, ${epochMs("s.deleted_at")} AS subscription_deleted_at,
-      ${USE_ASYNC_COMMIT} AS commit_mode
-    FROM claimed c
-    JOIN events e ON e.id = c.event_id
-    LEFT JOIN webhook_endpoints w ON w.id = c.endpoint_id
-    LEFT JOIN rest_hook_subscriptions s ON s.id = c.subscription_id`);
-
-  return rows.map((row) => ({
-    id: row.id,
-    destination: row.destination,
-    leaseToken: token,
-    attemptCount: row.attempt_count,
-    scheduleStart: row.schedule_start,
-    event: storedEvent(row.event_id, row.event_type, row.event_body, new Date(row.event_created_at)),
-    endpoint:
-      row.endpoint_id && row.endpoint_url && row.secret
-        ? {
-            id: row.endpoint_id,
-            url: row.endpoint_url,
-            enabled: row.endpoint_enabled ?? false,
-            headers: row.endpoint_headers ?? {},
-            basicAuthUsername: row.basic_auth_username,
-            basicAuthPassword: row.basic_auth_password,
-            connectTimeoutMs: row.connect_timeout_ms ?? 5000,
-            readTimeoutMs: row.read_timeout_ms ?? 15000,
-            secret: row.secret,
-            previousSecret: row.previous_secret,
-            previousSecretExpiresAt: fromEpochMs(row.previous_secret_expires_at),
-          }
-        : null,
-    subscription:
-      row.subscription_id !== null && row.subscription_url
-        ? {
-            id: row.subscription_id,
-            url: row.subscription_url,
-            authorizationToken: row.authorization_token,
-            deletedAt: fromEpochMs(row.subscription_deleted_at),
-          }
-        : null,
-  }));
+    SELECT claimed_rows.*, ${USE_ASYNC_COMMIT} AS commit_mode FROM (${claimedRows}) claimed_rows`);
+  return toClaims(rows, token);
 }
 
 export interface Completion {

@@ -9,7 +9,7 @@ import { nextStep, notAttempted } from "./outcome";
 import { getDeliveryHandler, type AttemptOutcome, type DeliveryJob, type DestinationJobs } from "./registry";
 import { loadDeliverySettings, type DeliverySettings } from "./settings";
 import type { EngineDb } from "./sql";
-import { claimDueDeliveries, completeAttempts, dispatchEvents, releaseClaim, type ClaimedDelivery, type Completion } from "./store";
+import { claimDueDeliveries, completeAttempts, dispatchAndClaim, releaseClaim, type ClaimedDelivery, type Completion } from "./store";
 
 export interface DeliveryWorkerOptions {
   prisma: PrismaClient;
@@ -18,7 +18,7 @@ export interface DeliveryWorkerOptions {
    * wake it at once) and runs its own statements on a small pg pool of its own.
    */
   databaseUrl?: string;
-  /** Deliveries sent at the same time (DELEGATE_DELIVERY_CONCURRENCY, default 32). */
+  /** Deliveries sent at the same time (DELEGATE_DELIVERY_CONCURRENCY, default 64). */
   concurrency?: number;
   /** How often the worker looks for due work when nothing wakes it (DELEGATE_DELIVERY_POLL_INTERVAL, default 1s). */
   pollIntervalMs?: number;
@@ -44,9 +44,17 @@ export interface DeliveryWorker {
   stats(): DeliveryWorkerStats;
 }
 
+/**
+ * Requests in flight per worker. It also sizes the batches (claims and fan-outs take up to twice as
+ * many, outcomes are written half as many at a time), and a statement costs about the same for 10
+ * rows or 60.
+ */
+export const DEFAULT_DELIVERY_CONCURRENCY = 64;
 const DISPATCH_BATCH = 200;
 const SETTINGS_REFRESH_MS = 5000;
 const ERROR_BACKOFF_MS = 1000;
+/** How long a small batch of outcomes waits for more before it is written. */
+const FLUSH_LINGER_MS = 3;
 /** A delivery whose destination has no handler in this process waits this long before another worker may try it. */
 const NO_HANDLER_RETRY_MS = 60_000;
 
@@ -68,7 +76,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   pool?.on("error", () => {});
   const engineDb: EngineDb = pool ? { pool } : prisma;
   const logger = options.logger ?? console;
-  const concurrency = options.concurrency ?? envNumber("DELEGATE_DELIVERY_CONCURRENCY", 32, (t) => (/^\d+$/.test(t) ? Number(t) : null));
+  const concurrency = options.concurrency ?? envNumber("DELEGATE_DELIVERY_CONCURRENCY", DEFAULT_DELIVERY_CONCURRENCY, (t) => (/^\d+$/.test(t) ? Number(t) : null));
   const pollIntervalMs = options.pollIntervalMs ?? envNumber("DELEGATE_DELIVERY_POLL_INTERVAL", 1000);
   const leaseMarginMs = options.leaseMarginMs ?? envNumber("DELEGATE_DELIVERY_LEASE_MARGIN", 10_000);
 
@@ -121,11 +129,30 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   }
 
   // Outcomes are written in batches: whatever finished while the previous write was running goes in
-  // the next one. A slot is free again as soon as its request is done, so that claiming the next
+  // the next one, and a small batch waits a few milliseconds for more (a write costs about the same for
+  // 1 outcome or 30). A slot is free again as soon as its request is done, so that claiming the next
   // deliveries overlaps with recording the last ones (until recorded they keep their lease).
-  let queue: { completion: Completion; settings: DeliverySettings; done: () => void }[] = [];
+  let queue: { completion: Completion; settings: DeliverySettings }[] = [];
   let flushing = false;
-  const recording = new Set<Promise<void>>();
+  let flushTimer: NodeJS.Timeout | undefined;
+  /** Outcomes queued or being written. */
+  let unrecorded = 0;
+  let allRecorded: (() => void)[] = [];
+  const flushBatch = Math.max(1, Math.floor(concurrency / 2));
+
+  function scheduleFlush(): void {
+    if (flushing || queue.length === 0) return;
+    if (queue.length >= flushBatch || stopping) {
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+      void flush();
+    } else {
+      flushTimer ??= setTimeout(() => {
+        flushTimer = undefined;
+        void flush();
+      }, FLUSH_LINGER_MS);
+    }
+  }
 
   async function flush(): Promise<void> {
     if (flushing || queue.length === 0) return;
@@ -156,21 +183,20 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       logger.error(`[delivery] Could not record the outcome of ${batch.length} deliveries:`, error);
     } finally {
       flushing = false;
-      for (const item of batch) item.done();
-      void flush();
+      unrecorded -= batch.length;
+      scheduleFlush();
+      if (unrecorded === 0) {
+        for (const resolve of allRecorded) resolve();
+        allRecorded = [];
+        wake();
+      }
     }
   }
 
   function record(completion: Completion, settings: DeliverySettings): void {
-    const recorded = new Promise<void>((done) => {
-      queue.push({ completion, settings, done });
-      void flush();
-    });
-    recording.add(recorded);
-    void recorded.then(() => {
-      recording.delete(recorded);
-      if (queue.length === 0 && recording.size === 0) wake();
-    });
+    queue.push({ completion, settings });
+    unrecorded += 1;
+    scheduleFlush();
   }
 
   async function attempt(claim: ClaimedDelivery, settings: DeliverySettings): Promise<AttemptOutcome | null> {
@@ -224,7 +250,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   // They hold their lease meanwhile; there are at most `concurrency` of them, and they wait milliseconds.
   let ready: { claim: ClaimedDelivery; settings: DeliverySettings }[] = [];
   /** The last claim took all it could: more deliveries are probably due. */
-  let backlog = false;
+  let backlog = true;
 
   function startReady() {
     while (inFlight.size < concurrency && ready.length > 0 && !stopping) {
@@ -243,26 +269,49 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
         startReady();
         // While there is a backlog, claim again once half the reserve is used: a claim costs about the
         // same for 1 row or 30.
-        if (backlog && ready.length <= concurrency / 2) wake();
+        if ((backlog || outboxDirty) && ready.length <= concurrency / 2) wake();
       });
     inFlight.add(task);
   }
 
+  /** Deliveries per event in the last fan-out: sizes the next one to what this worker can take. */
+  let deliveriesPerEvent = 1;
+
   async function runOnce(): Promise<void> {
     const { value: settings } = await currentSettings();
-    while (outboxDirty && !stopping) {
-      outboxDirty = false;
-      const dispatched = await dispatchEvents(engineDb, { limit: DISPATCH_BATCH, postRegistrationTypes: await postRegistrationTypes() });
-      if (dispatched.events === DISPATCH_BATCH) outboxDirty = true;
-    }
     // Room for the slots plus a reserve as large; outcomes not yet written count against it, so that
     // a slow database slows the claims.
-    const capacity = 2 * concurrency - inFlight.size - ready.length - Math.max(0, recording.size - concurrency);
-    if (capacity <= 0 || stopping) return;
-    const claims = await claimDueDeliveries(engineDb, { limit: capacity, leaseMarginMs });
-    backlog = claims.length === capacity;
-    for (const claim of claims) ready.push({ claim, settings });
-    startReady();
+    let capacity = 2 * concurrency - inFlight.size - ready.length - Math.max(0, unrecorded - concurrency);
+    const take = (claims: ClaimedDelivery[]) => {
+      for (const claim of claims) ready.push({ claim, settings });
+      capacity -= claims.length;
+      startReady();
+    };
+    const claimDue = async () => {
+      const claims = await claimDueDeliveries(engineDb, { limit: capacity, leaseMarginMs });
+      backlog = claims.length === capacity;
+      take(claims);
+    };
+    // Deliveries already due (the rest of a large fan-out, retries, leases that ran out) go first.
+    const claimedFirst = backlog && capacity > 0 && !stopping;
+    if (claimedFirst) await claimDue();
+    // New events wait in the outbox until this worker (or another) has room for their deliveries: the
+    // fan-out takes about as many events as fill the room, and claims the deliveries it creates.
+    while (outboxDirty && capacity > 0 && !stopping) {
+      outboxDirty = false;
+      const limit = Math.min(DISPATCH_BATCH, Math.max(1, Math.floor(capacity / deliveriesPerEvent)));
+      const dispatched = await dispatchAndClaim(engineDb, {
+        limit,
+        postRegistrationTypes: await postRegistrationTypes(),
+        claimLimit: capacity,
+        leaseMarginMs,
+      });
+      if (dispatched.events > 0) deliveriesPerEvent = Math.max(dispatched.deliveries / dispatched.events, 1 / DISPATCH_BATCH);
+      if (dispatched.events === limit) outboxDirty = true;
+      if (dispatched.deliveries > dispatched.claimed.length) backlog = true;
+      take(dispatched.claimed);
+    }
+    if ((!claimedFirst || backlog) && capacity > 0 && !stopping) await claimDue();
   }
 
   async function loop(): Promise<void> {
@@ -336,7 +385,9 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     ready = [];
     await Promise.allSettled(unstarted.map(({ claim }) => releaseClaim(engineDb, claim, 0)));
     await Promise.allSettled([...inFlight]);
-    await Promise.allSettled([...recording]);
+    clearTimeout(flushTimer);
+    scheduleFlush();
+    if (unrecorded > 0) await new Promise<void>((resolve) => allRecorded.push(resolve));
     const client = listenClient;
     listenClient = null;
     await client?.end().catch(() => {});
