@@ -81,22 +81,31 @@ const UNIQUE_FIELD_MESSAGES: Record<string, [string, string]> = {
   username: ["username", "This username is already taken in this connection."],
 };
 
+interface PostgresError {
+  code?: string;
+  constraint?: string;
+  message?: string;
+  detail?: string;
+}
+
+const describeUniqueViolation = (error: PostgresError) => `${error.constraint ?? ""} ${error.message ?? ""} ${error.detail ?? ""}`;
+
 /**
- * The unique-violation target of a Prisma error: P2002 from the PostgreSQL adapter, or the raw
- * PostgreSQL error (SQLSTATE 23505) that the PGlite adapter passes through as its cause.
+ * The unique-violation target of a database error: P2002 from Prisma's PostgreSQL adapter, the raw
+ * PostgreSQL error (SQLSTATE 23505) that the PGlite adapter passes through as its cause, or that
+ * error itself from a statement run outside Prisma (`Database.query`).
  */
 function uniqueViolationTarget(error: unknown): string | null {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
     return JSON.stringify(error.meta ?? {});
   }
-  const cause = (error as { name?: string; cause?: { code?: string; message?: string; detail?: string } } | null)?.cause;
-  if ((error as Error | null)?.name === "DriverAdapterError" && cause?.code === "23505") {
-    return `${cause.message ?? ""} ${cause.detail ?? ""}`;
-  }
+  const cause = (error as { name?: string; cause?: PostgresError } | null)?.cause;
+  if ((error as Error | null)?.name === "DriverAdapterError" && cause?.code === "23505") return describeUniqueViolation(cause);
+  if ((error as PostgresError | null)?.code === "23505") return describeUniqueViolation(error as PostgresError);
   return null;
 }
 
-/** Known Prisma errors become domain errors; anything else is rethrown untouched. */
+/** Known database errors become domain errors; anything else is rethrown untouched. */
 export function mapPrismaError(error: unknown): never {
   const target = uniqueViolationTarget(error);
   if (target !== null) {

@@ -1,6 +1,7 @@
+import crypto from "node:crypto";
 import type { Actor } from "@/lib/auth/actor";
-import { getPrisma } from "@/lib/db/client";
-import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { getDatabase } from "@/lib/db/client";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { isUuid } from "@/lib/schemas/common";
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -19,43 +20,38 @@ export interface AuditActor extends Pick<Actor, "channel" | "ipAddress" | "userA
   email: string | null;
 }
 
-function actorColumns(actor: AuditActor) {
-  return {
-    actorId: actor.id,
-    actorEmail: actor.email,
-    channel: actor.channel,
-    ipAddress: actor.ipAddress?.slice(0, 100) ?? null,
-    userAgent: actor.userAgent?.slice(0, 500) ?? null,
-  };
-}
-
 /** A target id that came from a URL may be malformed; the entry keeps it in its details instead. */
 function targetColumns(entry: AuditEntry) {
-  const { targetUserId, details, ...rest } = entry;
-  if (!targetUserId || isUuid(targetUserId)) return { ...rest, targetUserId: targetUserId ?? null, details: details ?? {} };
-  return { ...rest, targetUserId: null, details: { ...details, targetUserId: targetUserId.slice(0, 100) } };
+  const { targetUserId, details } = entry;
+  if (!targetUserId || isUuid(targetUserId)) return { targetUserId: targetUserId ?? null, details: details ?? {} };
+  return { targetUserId: null, details: { ...details, targetUserId: targetUserId.slice(0, 100) } };
+}
+
+/**
+ * `INSERT INTO audit_logs …` for one entry: run alone, or embedded as a CTE in the statement that
+ * makes the change so that both commit together.
+ */
+export function auditInsert(actor: AuditActor, entry: AuditEntry, failure?: { message: string }): Prisma.Sql {
+  const { targetUserId, details } = targetColumns(entry);
+  return Prisma.sql`
+    INSERT INTO audit_logs (id, created_at, actor_id, actor_email, channel, action, target_user_id, target_email,
+      ip_address, user_agent, result, error_message, details)
+    VALUES (${crypto.randomUUID()}::uuid, ${new Date().toISOString()}::timestamp, ${actor.id}::uuid, ${actor.email},
+      ${actor.channel}, ${entry.action}, ${targetUserId}::uuid, ${entry.targetEmail ?? null},
+      ${actor.ipAddress?.slice(0, 100) ?? null}, ${actor.userAgent?.slice(0, 500) ?? null},
+      ${failure ? "failure" : "success"}, ${failure?.message.slice(0, 2000) ?? null}, ${JSON.stringify(details)}::jsonb)`;
 }
 
 /** Records a successful change; pass the transaction that made the change, so both commit together. */
 export async function recordAudit(db: Db, actor: AuditActor, entry: AuditEntry): Promise<void> {
-  await db.auditLog.create({
-    data: { ...actorColumns(actor), ...targetColumns(entry), result: "success" },
-  });
+  await db.$executeRaw(auditInsert(actor, entry));
 }
 
 /** Records a refused or failed change with the message the admin saw. Never throws. */
 export async function recordAuditFailure(actor: AuditActor, entry: AuditEntry, error: unknown): Promise<void> {
   try {
-    const prisma = await getPrisma();
     const message = error instanceof Error ? error.message : String(error);
-    await prisma.auditLog.create({
-      data: {
-        ...actorColumns(actor),
-        ...targetColumns(entry),
-        result: "failure",
-        errorMessage: message.slice(0, 2000),
-      },
-    });
+    await (await getDatabase()).query(auditInsert(actor, entry, { message }));
   } catch (auditError) {
     console.error("Could not write the audit log entry for a failed action:", (auditError as Error).message);
   }

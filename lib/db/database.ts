@@ -4,8 +4,9 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 import { lockDataDir } from "./data-dir-lock";
+import { preparedStatementName } from "./prepared";
 
 export type DatabaseTarget =
   | { kind: "server"; url: string; poolSize?: number }
@@ -22,6 +23,13 @@ export interface SqlSession {
 export interface Database {
   kind: DatabaseTarget["kind"];
   prisma: PrismaClient;
+  /**
+   * Runs one parameterised statement (a `Prisma.sql` template) without Prisma's query engine, which
+   * costs several times the CPU of the statement itself on the hot paths. On a server it is prepared
+   * once per connection; on PGlite it waits for any open Prisma transaction, like every query there.
+   * Errors are PostgreSQL's own (`code`, `constraint`): map them with `mapPrismaError`.
+   */
+  query<T>(statement: Prisma.Sql): Promise<T[]>;
   /** Runs one or more SQL statements without parameters. */
   exec(sql: string): Promise<void>;
   /** Runs `work` on one dedicated connection (session-level locks and transactions hold across calls). */
@@ -36,6 +44,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     return {
       kind: "server",
       prisma,
+      query: async <T>(statement: Prisma.Sql) => {
+        const result = await pool.query({ name: preparedStatementName(statement.text), text: statement.text, values: statement.values });
+        return result.rows as T[];
+      },
       exec: async (sql) => {
         await pool.query(sql);
       },
@@ -67,6 +79,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     return {
       kind: target.kind,
       prisma,
+      query: async <T>(statement: Prisma.Sql) => (await pglite.query<T>(statement.text, statement.values)).rows,
       exec: async (sql) => {
         await pglite.exec(sql);
       },

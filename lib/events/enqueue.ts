@@ -1,4 +1,4 @@
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { TenantSettings } from "@/lib/tenant/tenant";
 import { toUserProfile, type UserProfile, type UserRow } from "@/lib/users/profile";
 import { userEvents, type EventSource, type UserChange } from "./envelope";
@@ -14,6 +14,37 @@ export type UserChangeInput =
   | { kind: "update"; user: UserLike; original: UserLike }
   | { kind: "delete"; user: UserLike };
 
+/** The envelopes of a user change, ready for `outboxInsert`. */
+export function userChangeEvents(
+  source: EventSource,
+  input: UserChangeInput,
+  tenant: Pick<TenantSettings, "id" | "applicationId">,
+): EventEnvelope[] {
+  const change: UserChange =
+    input.kind === "update"
+      ? { kind: "update", user: profileOf(input.user), original: profileOf(input.original) }
+      : { kind: input.kind, user: profileOf(input.user) };
+  return userEvents(change, tenant, source);
+}
+
+/** `INSERT INTO events … RETURNING 1` for the envelopes, to embed as a CTE in the statement of the change. */
+export function outboxInsert(envelopes: readonly EventEnvelope[]): Prisma.Sql {
+  const rows = envelopes.map(({ event }) => ({
+    id: event.id,
+    type: event.type,
+    payload: { event },
+    created_at: new Date(event.createInstant).toISOString(),
+  }));
+  return Prisma.sql`
+    INSERT INTO events (id, type, payload, created_at)
+    SELECT id, type, payload, created_at
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id uuid, type text, payload jsonb, created_at timestamp)
+    RETURNING 1`;
+}
+
+/** Selects the NOTIFY that PostgreSQL delivers to listening workers at commit, given a CTE named `outbox` from `outboxInsert`. */
+export const notifyOutbox = Prisma.sql`SELECT pg_notify(${OUTBOX_CHANNEL}, count(*)::text) FROM outbox`;
+
 /**
  * Writes the events of a user change into the outbox. Call it inside the transaction that makes the
  * change: the events commit with it, or not at all, and nothing is sent before the commit. Read the
@@ -26,26 +57,8 @@ export async function enqueueUserEvents(
   input: UserChangeInput,
   tenant: Pick<TenantSettings, "id" | "applicationId">,
 ): Promise<EventEnvelope[]> {
-  const change: UserChange =
-    input.kind === "update"
-      ? { kind: "update", user: profileOf(input.user), original: profileOf(input.original) }
-      : { kind: input.kind, user: profileOf(input.user) };
-  const envelopes = userEvents(change, tenant, source);
-  const rows = envelopes.map(({ event }) => ({
-    id: event.id,
-    type: event.type,
-    payload: { event },
-    created_at: new Date(event.createInstant).toISOString(),
-  }));
-  // One statement: the rows, and a NOTIFY that PostgreSQL delivers to listening workers at commit.
-  await tx.$executeRaw`
-    WITH inserted AS (
-      INSERT INTO events (id, type, payload, created_at)
-      SELECT id, type, payload, created_at
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id uuid, type text, payload jsonb, created_at timestamp)
-      RETURNING 1
-    )
-    SELECT pg_notify(${OUTBOX_CHANNEL}, count(*)::text) FROM inserted`;
+  const envelopes = userChangeEvents(source, input, tenant);
+  await tx.$executeRaw`WITH outbox AS (${outboxInsert(envelopes)}) ${notifyOutbox}`;
   signalOutboxWrite();
   return envelopes;
 }

@@ -1,22 +1,34 @@
 import { requirePermission, type Actor } from "@/lib/auth/actor";
 import { hashPassword, passwordPolicyViolation } from "@/lib/auth/password";
-import { auditFailures, recordAudit } from "@/lib/audit/record";
+import crypto from "node:crypto";
+import { auditFailures, auditInsert } from "@/lib/audit/record";
 import { findDatabaseConnection } from "@/lib/connections/connections";
-import { getPrisma } from "@/lib/db/client";
+import { getDatabase } from "@/lib/db/client";
 import { getTenant } from "@/lib/tenant/tenant";
 import { assertMembershipsAllowed } from "@/lib/departments/memberships";
 import { DomainError, fieldError, mapPrismaError } from "@/lib/errors";
-import { enqueueUserEvents } from "@/lib/events/enqueue";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { notifyOutbox, outboxInsert, userChangeEvents } from "@/lib/events/enqueue";
+import { signalOutboxWrite } from "@/lib/events/outbox-signal";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { assertMetadataAllowed, getConsoleSettings, validateUserFields } from "@/lib/hooks/console-settings";
 import { newUserRecord } from "@/lib/hooks/write-hook";
 import type { CreateUserInput } from "@/lib/schemas/user";
-import { toUserProfile, userScalarSelect, type UserProfile } from "./profile";
+import { toUserProfile, type UserProfile, type UserRow } from "./profile";
+
+function userInsert(user: UserRow, passwordHash: string): Prisma.Sql {
+  const timestamp = user.createdAt.toISOString();
+  return Prisma.sql`
+    INSERT INTO users (id, connection_id, email, email_verified, username, password_hash, name, given_name, family_name,
+      phone_number, user_metadata, app_metadata, created_at, updated_at)
+    VALUES (${user.id}::uuid, ${user.connection.id}, ${user.email}, ${user.emailVerified}, ${user.username}, ${passwordHash},
+      ${user.name}, ${user.givenName}, ${user.familyName}, ${user.phoneNumber}, ${JSON.stringify(user.userMetadata)}::jsonb,
+      ${JSON.stringify(user.appMetadata)}::jsonb, ${timestamp}::timestamp, ${timestamp}::timestamp)`;
+}
 
 /**
  * Creates a database-connection user: role and settings checks, the Write Hook (which decides
- * what is written), validation of what it returned, then one transaction for the user and its
- * audit entry. Nothing is written when any step fails.
+ * what is written), validation of what it returned, then one statement for the user, its outbox
+ * events and its audit entry. Nothing is written when any step fails.
  */
 export async function createUser(actor: Actor, input: CreateUserInput): Promise<UserProfile> {
   return auditFailures(actor, { action: "user.create", targetEmail: input.email }, async () => {
@@ -41,36 +53,44 @@ export async function createUser(actor: Actor, input: CreateUserInput): Promise<
     if (policyMessage) throw fieldError("password", policyMessage);
 
     const passwordHash = await hashPassword(record.password);
-    const data: Prisma.UserUncheckedCreateInput = {
-      connectionId: connection.id,
+    const now = new Date();
+    const user: UserRow = {
+      id: crypto.randomUUID(),
       email: record.email,
+      emailVerified: record.email_verified ?? false,
       username: record.username ?? null,
-      passwordHash,
       name: record.name ?? null,
       givenName: record.given_name ?? null,
       familyName: record.family_name ?? null,
       phoneNumber: record.phone_number ?? null,
-      emailVerified: record.email_verified ?? false,
-      userMetadata: record.user_metadata as Prisma.InputJsonObject,
-      appMetadata: record.app_metadata as Prisma.InputJsonObject,
+      phoneVerified: false,
+      userMetadata: record.user_metadata as Prisma.JsonObject,
+      appMetadata: record.app_metadata as Prisma.JsonObject,
+      blocked: false,
+      createdAt: now,
+      updatedAt: now,
+      lastLogin: null,
+      loginsCount: 0,
+      connection: { id: connection.id, name: connection.name },
     };
-
-    const prisma = await getPrisma();
-    const tenant = await getTenant();
-    const row = await prisma
-      .$transaction(async (tx) => {
-        const inserted = await tx.user.create({ data, select: userScalarSelect });
-        const created = { ...inserted, connection: { id: connection.id, name: connection.name } };
-        await enqueueUserEvents(tx, actor, { kind: "create", user: created }, tenant);
-        await recordAudit(tx, actor, {
-          action: "user.create",
-          targetUserId: created.id,
-          targetEmail: created.email,
-          details: { connection: connection.name, memberships: input.memberships },
-        });
-        return created;
-      })
+    const events = userChangeEvents(actor, { kind: "create", user }, await getTenant());
+    const audit = auditInsert(actor, {
+      action: "user.create",
+      targetUserId: user.id,
+      targetEmail: user.email,
+      details: { connection: connection.name, memberships: input.memberships },
+    });
+    // One statement, so one implicit transaction: the user, its outbox events and its audit entry
+    // commit together, without the round trips of an interactive transaction.
+    const database = await getDatabase();
+    await database
+      .query(
+        Prisma.sql`
+          WITH new_user AS (${userInsert(user, passwordHash)}), outbox AS (${outboxInsert(events)}), audit AS (${audit})
+          ${notifyOutbox}`,
+      )
       .catch(mapPrismaError);
-    return toUserProfile(row);
+    signalOutboxWrite();
+    return toUserProfile(user);
   });
 }

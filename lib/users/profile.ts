@@ -23,10 +23,6 @@ export const userSelect = {
 
 export type UserRow = Prisma.UserGetPayload<{ select: typeof userSelect }>;
 
-/** The same without the connection: for writes whose caller already knows it (saves a query). */
-const { connection: _connection, ...userScalarSelect } = userSelect;
-export { userScalarSelect };
-
 export type JsonObject = Record<string, unknown>;
 
 /**
