@@ -88,6 +88,11 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   let wakeResolve: (() => void) | null = null;
   /** The outbox may hold undispatched events (a signal, a notification or the poll said so). */
   let outboxDirty = true;
+  /**
+   * Deliveries may be due that no fan-out of this worker claimed: at the start, after a signal, a
+   * retry's timer or the poll, and while a claim or a fan-out left some behind.
+   */
+  let mayBeDue = true;
   let retryTimer: NodeJS.Timeout | undefined;
   let retryAt = Infinity;
   let settingsCache: { value: DeliverySettings; at: number } | null = null;
@@ -98,9 +103,15 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     wakeRequested = true;
     wakeResolve?.();
   };
-  const outboxWritten = () => {
+  /** A commit wrote events (the LISTEN notification). */
+  const eventsWritten = () => {
     outboxDirty = true;
     wake();
+  };
+  /** Events, or a redelivery (the in-process signal and `wake()` say either). */
+  const outboxWritten = () => {
+    mayBeDue = true;
+    eventsWritten();
   };
 
   /** Wakes the loop when the earliest retry this worker scheduled is due. */
@@ -111,6 +122,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     retryAt = at;
     retryTimer = setTimeout(() => {
       retryAt = Infinity;
+      mayBeDue = true;
       wake();
     }, delayMs);
   };
@@ -249,8 +261,6 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   // Claimed deliveries wait here for a free slot, so that a slot never waits for a claim's round trip.
   // They hold their lease meanwhile; there are at most `concurrency` of them, and they wait milliseconds.
   let ready: { claim: ClaimedDelivery; settings: DeliverySettings }[] = [];
-  /** The last claim took all it could: more deliveries are probably due. */
-  let backlog = true;
 
   function startReady() {
     while (inFlight.size < concurrency && ready.length > 0 && !stopping) {
@@ -267,15 +277,18 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       .finally(() => {
         inFlight.delete(task);
         startReady();
-        // While there is a backlog, claim again once half the reserve is used: a claim costs about the
+        // While there is more to do, claim again once half the reserve is used: a claim costs about the
         // same for 1 row or 30.
-        if ((backlog || outboxDirty) && ready.length <= concurrency / 2) wake();
+        if ((mayBeDue || outboxDirty) && ready.length <= concurrency / 2) wake();
       });
     inFlight.add(task);
   }
 
-  /** Deliveries per event in the last fan-out: sizes the next one to what this worker can take. */
-  let deliveriesPerEvent = 1;
+  /**
+   * Deliveries per event in the last fan-out: sizes the next one to what this worker can take. The
+   * first fan-out assumes many, so that it does not insert more than it can claim.
+   */
+  let deliveriesPerEvent = 16;
 
   async function runOnce(): Promise<void> {
     const { value: settings } = await currentSettings();
@@ -287,17 +300,19 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       capacity -= claims.length;
       startReady();
     };
-    const claimDue = async () => {
-      const claims = await claimDueDeliveries(engineDb, { limit: capacity, leaseMarginMs });
-      backlog = claims.length === capacity;
-      take(claims);
-    };
     // Deliveries already due (the rest of a large fan-out, retries, leases that ran out) go first.
-    const claimedFirst = backlog && capacity > 0 && !stopping;
-    if (claimedFirst) await claimDue();
+    if (mayBeDue && capacity > 0 && !stopping) {
+      mayBeDue = false;
+      const claims = await claimDueDeliveries(engineDb, { limit: capacity, leaseMarginMs });
+      if (claims.length === capacity) mayBeDue = true;
+      take(claims);
+    }
     // New events wait in the outbox until this worker (or another) has room for their deliveries: the
     // fan-out takes about as many events as fill the room, and claims the deliveries it creates.
     while (outboxDirty && capacity > 0 && !stopping) {
+      // While other deliveries are under way, wait for room for a whole event (or a full set of slots):
+      // the deliveries a fan-out cannot claim are inserted pending, and each then costs a claim of its own.
+      if (capacity < Math.min(deliveriesPerEvent, concurrency) && inFlight.size + ready.length > 0) break;
       outboxDirty = false;
       const limit = Math.min(DISPATCH_BATCH, Math.max(1, Math.floor(capacity / deliveriesPerEvent)));
       const dispatched = await dispatchAndClaim(engineDb, {
@@ -308,10 +323,9 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       });
       if (dispatched.events > 0) deliveriesPerEvent = Math.max(dispatched.deliveries / dispatched.events, 1 / DISPATCH_BATCH);
       if (dispatched.events === limit) outboxDirty = true;
-      if (dispatched.deliveries > dispatched.claimed.length) backlog = true;
+      if (dispatched.deliveries > dispatched.claimed.length) mayBeDue = true;
       take(dispatched.claimed);
     }
-    if ((!claimedFirst || backlog) && capacity > 0 && !stopping) await claimDue();
   }
 
   async function loop(): Promise<void> {
@@ -323,6 +337,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       } catch (error) {
         if (stopping) break;
         outboxDirty = true;
+        mayBeDue = true;
         logger.error("[delivery] The delivery loop failed; retrying:", error);
         delay = Math.max(pollIntervalMs, ERROR_BACKOFF_MS);
       }
@@ -335,8 +350,11 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
         };
       });
       wakeResolve = null;
-      // Another process may have written events without this one hearing of it (no LISTEN): look now and then.
-      if (timedOut) outboxDirty = true;
+      // Another process may have written events or redelivered without this one hearing of it: look now and then.
+      if (timedOut) {
+        outboxDirty = true;
+        mayBeDue = true;
+      }
     }
   }
 
@@ -350,7 +368,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       client.end().catch(() => {});
       listenRetry = setTimeout(() => listen(url), 1000);
     };
-    client.on("notification", outboxWritten);
+    client.on("notification", eventsWritten);
     client.on("error", retry);
     client
       .connect()
