@@ -1,16 +1,18 @@
 /**
  * The hook sandbox: the seed Write Hook through runHook (a fresh QuickJS runtime and context per call)
  * against node:vm with a fresh context per call (not a security boundary: the baseline for the cost of
- * isolation), alternating which goes first so that a noisy neighbour slows both alike. Then the process
- * memory around five runaway hooks stopped at the 500 ms deadline, and the cost of a new WebAssembly
- * module (the reason runHook keeps a pool of them).
+ * isolation) and the same call in bare QuickJS (the engine's floor under runHook), in a random order
+ * each round so that a noisy neighbour slows all alike. Then the process memory around five runaway
+ * hooks stopped at the 500 ms deadline, and the cost of a new WebAssembly module (the reason runHook
+ * keeps a pool of them).
  *
  * `npx tsx bench/sandbox.bench.ts` runs it alone (`node --expose-gc --import tsx bench/sandbox.bench.ts`
  * to measure memory after a GC); `npm run bench -- sandbox` through bench/run.ts.
  */
 import { pathToFileURL } from "node:url";
 import vm from "node:vm";
-import { runHook } from "@/lib/hooks/sandbox";
+import type { QuickJSWASMModule } from "quickjs-emscripten-core";
+import { GUEST_INTRINSICS, runHook } from "@/lib/hooks/sandbox";
 import { createSandboxModule, INITIAL_MEMORY_PAGES } from "@/lib/hooks/sandbox/module-pool";
 import { SEED_WRITE_HOOK } from "@/lib/hooks/seed-write-hook";
 
@@ -48,6 +50,34 @@ function viaNodeVm(): Promise<unknown> {
   });
 }
 
+/**
+ * The engine's floor, to read the ratio against: the same call in a fresh QuickJS runtime and context
+ * (same module and intrinsics), without anything runHook adds: no limits, console, require, result
+ * check or error handling.
+ */
+function bareQuickJs(quickjs: QuickJSWASMModule): () => Promise<unknown> {
+  return async () => {
+    const runtime = quickjs.newRuntime();
+    const context = runtime.newContext({ intrinsics: GUEST_INTRINSICS });
+    const json = context.getProp(context.global, "JSON");
+    const [parse, stringify] = [context.getProp(json, "parse"), context.getProp(json, "stringify")];
+    const contextText = context.newString(writeHookContext);
+    const ctx = context.unwrapResult(context.callFunction(parse, context.undefined, contextText));
+    const hook = context.unwrapResult(context.evalCode(`(${SEED_WRITE_HOOK}\n)`, "hook.js"));
+    let resultText = "";
+    const callback = context.newFunction("callback", (_error, result) => {
+      const text = context.unwrapResult(context.callFunction(stringify, context.undefined, result));
+      resultText = context.getString(text);
+      text.dispose();
+    });
+    context.unwrapResult(context.callFunction(hook, context.undefined, ctx, callback)).dispose();
+    for (const handle of [callback, hook, ctx, contextText, stringify, parse, json]) handle.dispose();
+    context.dispose();
+    runtime.dispose();
+    return JSON.parse(resultText);
+  };
+}
+
 function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
@@ -57,7 +87,7 @@ async function timeAlternating(contenders: Record<string, () => Promise<unknown>
   const names = Object.keys(contenders);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   for (let i = 0; i < WARMUP + ITERATIONS; i++) {
-    for (const name of i % 2 === 0 ? names : [...names].reverse()) {
+    for (const name of shuffled(names)) {
       const start = performance.now();
       await contenders[name]();
       if (i >= WARMUP) samples[name].push(performance.now() - start);
@@ -66,10 +96,25 @@ async function timeAlternating(contenders: Record<string, () => Promise<unknown>
   return samples;
 }
 
+/** A new random order each round: which contender runs right after which (cache effects) evens out. */
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
 function memorySnapshot(): NodeJS.MemoryUsage {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   return process.memoryUsage();
+}
+
+function ratioLine(label: string, contender: number[], baseline: number[]): string {
+  const ratio = (p: number) => (percentile(contender, p) / percentile(baseline, p)).toFixed(2);
+  return `${label}: p50 ${ratio(50)}x, p99 ${ratio(99)}x`;
 }
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -80,17 +125,24 @@ export async function benchSandbox(): Promise<{ name: string; lines: string[] }>
   const [sandboxResult, vmResult] = [await viaSandbox(), await viaNodeVm()];
   if (JSON.stringify(sandboxResult) !== JSON.stringify(vmResult)) throw new Error("The contenders disagree on the result.");
 
-  const samples = await timeAlternating({ "runHook (QuickJS)": viaSandbox, "node:vm fresh context": viaNodeVm });
+  const viaBareQuickJs = bareQuickJs((await createSandboxModule(INITIAL_MEMORY_PAGES + 512)).quickjs);
+  if (JSON.stringify(await viaBareQuickJs()) !== JSON.stringify(vmResult)) throw new Error("The floor disagrees on the result.");
+
+  const samples = await timeAlternating({
+    "runHook (QuickJS)": viaSandbox,
+    "node:vm fresh context": viaNodeVm,
+    "bare QuickJS (floor)": viaBareQuickJs,
+  });
   lines.push(`seed Write Hook, ${ITERATIONS} calls each after ${WARMUP} warm-up calls, fresh isolation per call`);
   lines.push("contender                 p50         p99         mean");
   for (const [name, wall] of Object.entries(samples)) {
     const mean = wall.reduce((sum, value) => sum + value, 0) / wall.length;
     lines.push(`${name.padEnd(26)}${ms(percentile(wall, 50)).padEnd(12)}${ms(percentile(wall, 99)).padEnd(12)}${ms(mean)}`);
   }
-  const [sandbox, nodeVm] = Object.values(samples);
-  lines.push(
-    `runHook / node:vm: p50 ${(percentile(sandbox, 50) / percentile(nodeVm, 50)).toFixed(2)}x, p99 ${(percentile(sandbox, 99) / percentile(nodeVm, 99)).toFixed(2)}x`,
-  );
+  const { "runHook (QuickJS)": sandbox, "node:vm fresh context": nodeVm, "bare QuickJS (floor)": floor } = samples;
+  lines.push(ratioLine("runHook / node:vm", sandbox, nodeVm));
+  lines.push(ratioLine("bare QuickJS / node:vm", floor, nodeVm));
+  lines.push(ratioLine("runHook / bare QuickJS (what runHook adds to the engine)", sandbox, floor));
 
   const before = memorySnapshot();
   const runawayStart = performance.now();

@@ -70,7 +70,7 @@ const HELPER_FILENAME = "sandbox-helper.js";
  * Without typed arrays (ArrayBuffer, DataView, Uint8Array…): hooks handle JSON-like data, these classes are
  * where engine bugs have historically been, and leaving them out makes a context ~25% cheaper to create.
  */
-const GUEST_INTRINSICS: Intrinsics = { ...DefaultIntrinsics, TypedArrays: false };
+export const GUEST_INTRINSICS: Intrinsics = { ...DefaultIntrinsics, TypedArrays: false };
 const LOG_TRUNCATED_MARKER = "… [log output truncated]";
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const FORBIDDEN_GLOBAL_NAMES = new Set(["__proto__", "constructor", "prototype"]);
