@@ -42,8 +42,12 @@ export async function createUser(actor: Actor, input: CreateUserInput): Promise<
     }
     assertMetadataAllowed(actor, settings, input, "create");
     await validateUserFields(actor, settings, input, "create");
+    // The two hooks are independent: they run side by side (on two sandbox threads), and a Write
+    // Hook refusal still wins over a membership refusal.
+    const membershipsChecked = assertMembershipsAllowed(actor, input.memberships);
+    membershipsChecked.catch(() => {});
     const record = await newUserRecord(actor, input, settings);
-    await assertMembershipsAllowed(actor, input.memberships);
+    await membershipsChecked;
 
     const connection = await findDatabaseConnection(record.connection);
     if (connection.requiresUsername && !record.username) {
