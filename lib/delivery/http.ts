@@ -36,7 +36,9 @@ export interface OutboundResult {
 }
 
 // Keep-alive connections are reused across deliveries; redirects are never followed (node:http does not).
-const agentOptions = { keepAlive: true, maxSockets: 64, maxFreeSockets: 32, scheduling: "lifo" as const, timeout: 60_000 };
+// As many idle connections are kept as may be busy: with fewer, every burst of a worker's concurrent
+// requests to one receiver closed the extra connections and opened them again on the next burst.
+const agentOptions = { keepAlive: true, maxSockets: 256, maxFreeSockets: 256, scheduling: "lifo" as const, timeout: 60_000 };
 const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
 
 /** Makes the socket connect to the address that was checked, whatever DNS answers now. */
