@@ -290,6 +290,8 @@ class HookExecution {
   private readonly jsonParse: QuickJSHandle;
   private readonly jsonStringify: QuickJSHandle;
   private consoleLog: QuickJSHandle | undefined;
+  /** `console` once built, or what the hook assigned to it. */
+  private consoleValue: QuickJSHandle | undefined;
   /** A guest promise adopting the hook's returned thenable. */
   private adoption: { promise: QuickJSDeferredPromise; expectsCallback: boolean } | undefined;
   private settlement: Settlement | undefined;
@@ -407,19 +409,37 @@ class HookExecution {
 
   private installConsole(): void {
     const vm = this.vm;
-    const console = vm.newObject();
+    const log = this.own(this.newConsoleMethod("log"));
+    this.consoleLog = log;
+    vm.setProp(vm.global, "log", log);
+    // Most hooks never log, and the console object costs as much to build as the rest of the setup: it
+    // is built on first use, behind an accessor that also keeps what the hook assigns to `console`.
+    vm.defineProp(vm.global, "console", {
+      configurable: true,
+      enumerable: true,
+      get: () => this.guarded(() => this.guestConsole(log).dup()) ?? vm.undefined,
+      set: (value) =>
+        this.guarded(() => {
+          this.consoleValue = this.own(value.dup());
+        }),
+    });
+  }
+
+  private guestConsole(log: QuickJSHandle): QuickJSHandle {
+    if (this.consoleValue) return this.consoleValue;
+    const vm = this.vm;
+    const console = this.own(vm.newObject());
     for (const level of LOG_LEVELS) {
-      const method = vm.newFunction(level, this.guestCallable((...values) => this.onConsole(level, values)));
+      const method = level === "log" ? log : this.newConsoleMethod(level);
       vm.setProp(console, level, method);
-      if (level === "log") {
-        vm.setProp(vm.global, "log", method);
-        this.consoleLog = this.own(method);
-      } else {
-        method.dispose();
-      }
+      if (method !== log) method.dispose();
     }
-    vm.setProp(vm.global, "console", console);
-    console.dispose();
+    this.consoleValue = console;
+    return console;
+  }
+
+  private newConsoleMethod(level: HookLogLevel): QuickJSHandle {
+    return this.vm.newFunction(level, this.guestCallable((...values) => this.onConsole(level, values)));
   }
 
   private installRequire(): void {
@@ -452,14 +472,18 @@ class HookExecution {
   private guestCallable(
     body: (...args: QuickJSHandle[]) => ReturnType<VmFunctionImplementation<QuickJSHandle>>,
   ): VmFunctionImplementation<QuickJSHandle> {
-    return (...args) => {
-      if (this.instanceBroken) return;
-      try {
-        return body(...args);
-      } catch (error) {
-        this.settle({ ok: false, error: this.failureFromHost(error) });
-      }
-    };
+    return (...args) => this.guarded(() => body(...args));
+  }
+
+  /** Runs host code on behalf of the guest (see guestCallable); undefined when it failed. */
+  private guarded<T>(body: () => T): T | undefined {
+    if (this.instanceBroken) return undefined;
+    try {
+      return body();
+    } catch (error) {
+      this.settle({ ok: false, error: this.failureFromHost(error) });
+      return undefined;
+    }
   }
 
   private shouldInterrupt(): boolean {
@@ -482,8 +506,9 @@ class HookExecution {
   private adoptReturnedValue(value: QuickJSHandle, expectsCallback: boolean): void {
     const vm = this.vm;
     try {
+      if (this.hookSignalled) return;
       const type = vm.typeof(value);
-      if (this.hookSignalled || (type !== "object" && type !== "function") || vm.eq(value, vm.null)) return;
+      if ((type !== "object" && type !== "function") || vm.eq(value, vm.null)) return;
       const promise = vm.newPromise();
       this.adoption = { promise, expectsCallback };
       promise.resolve(value);
@@ -558,7 +583,7 @@ class HookExecution {
   }
 
   private serialiseResult(value: QuickJSHandle | undefined): Settlement {
-    if (!value || this.vm.typeof(value) === "undefined") return { ok: true, result: undefined };
+    if (!value || this.vm.eq(value, this.vm.undefined)) return { ok: true, result: undefined };
     const encoded = this.toJsonInGuest(value);
     if ("failure" in encoded) return { ok: false, error: encoded.failure };
     if ("problem" in encoded) return this.invalidResult(encoded.problem);
@@ -615,8 +640,9 @@ class HookExecution {
     return this.jsonText(stringified.value);
   }
 
+  /** JSON.stringify's result: a string, or undefined for a value JSON cannot represent. */
   private jsonText(text: QuickJSHandle): { text: QuickJSHandle; length: number } | { problem: string } {
-    if (this.vm.typeof(text) !== "string") {
+    if (this.vm.eq(text, this.vm.undefined)) {
       text.dispose();
       return { problem: "the value is not JSON data" };
     }
@@ -773,6 +799,8 @@ class HookExecution {
 
   private isTruthy(value: QuickJSHandle): boolean {
     const vm = this.vm;
+    // The usual callback(null, …) answered with one call into the guest instead of two.
+    if (vm.eq(value, vm.null)) return false;
     switch (vm.typeof(value)) {
       case "undefined":
         return false;

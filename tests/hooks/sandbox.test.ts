@@ -314,6 +314,26 @@ describe("console output", () => {
     expect(logs[6].message).toBe('{"b":2} [object Object] [Function: named]');
   });
 
+  it("lets the hook replace console or its methods, in strict code too", async () => {
+    const code = `function (ctx, cb) {
+      'use strict';
+      var original = console;
+      console.info('first');
+      console = { log: function () {} };
+      console.log('dropped');
+      original.warn('kept');
+      original.debug = function () {};
+      original.debug('dropped too');
+      cb(null, [typeof globalThis.console.log, console === original, original.log === log, Object.keys(globalThis).indexOf('console') >= 0]);
+    }`;
+    const { logs, result } = await run(code);
+    expect(logs).toEqual([
+      { level: "info", message: "first" },
+      { level: "warn", message: "kept" },
+    ]);
+    expect(result).toEqual(["function", false, true, true]);
+  });
+
   it("keeps logs of failed runs", async () => {
     const result = await run("function () { console.log('before'); throw new Error('after'); }");
     expect(result.logs).toEqual([{ level: "log", message: "before" }]);
