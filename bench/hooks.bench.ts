@@ -22,7 +22,10 @@ const CREATES_PER_ROUND = Number(process.env.BENCH_HOOK_CREATES ?? 40);
 const ROUNDS = 3;
 const CONCURRENCY = 4;
 const RUNAWAY_CALLS = 12;
+const RUNAWAY_RUNS = 3;
 const PROBERS = 3;
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 export async function benchHooks(): Promise<{ name: string; lines: string[] }> {
   process.env.BENCH_DATABASE_URL ??= "postgresql://root@127.0.0.1:5432/delegate_bench_hooks";
@@ -98,41 +101,60 @@ export async function benchHooks(): Promise<{ name: string; lines: string[] }> {
       `slowdown with hooks: ${(slowdown * 100).toFixed(1)} % (${ratio(withHooks.perSecond / withoutHooks.perSecond)} of no-hooks throughput) ${verdict(slowdown <= 0.1, "≤ 10 % slower")}`,
     );
 
-    await saveHook(actor, { kind: "write", code: "function (ctx, callback) { while (true) {} }", enabled: true, timeoutMs: 500 });
-    await serverSeesHooks();
     const probeUrl = `${server.url}/api/v2/users/${ian.id}`;
     const probe = async () => (await fetch(probeUrl, { headers })).arrayBuffer();
-    for (let i = 0; i < 20; i++) await probe();
-    if (globalThis.gc) globalThis.gc();
-    const rssBefore = server.rssBytes();
     const probeLatencies: number[] = [];
-    let runawayDone = false;
-    const probers = Array.from({ length: PROBERS }, async (_, index) => {
-      await new Promise((resolve) => setTimeout(resolve, index * 7));
-      while (!runawayDone) {
-        const { ms: took } = await timeMs(probe);
-        probeLatencies.push(took);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    });
+    /** Runs `work` while the probers request the user page every 20 ms; the server's RSS 2 s after. */
+    const underProbes = async (work: () => Promise<void>) => {
+      let done = false;
+      const probers = Array.from({ length: PROBERS }, async (_, index) => {
+        await new Promise((resolve) => setTimeout(resolve, index * 7));
+        while (!done) {
+          const { ms: took } = await timeMs(probe);
+          probeLatencies.push(took);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      });
+      await work();
+      done = true;
+      await Promise.all(probers);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      return server.rssBytes();
+    };
+
+    // The level before: the server's RSS under the same probe traffic for as long as a runaway run
+    // takes, without the runaway hook (the probes alone move the main thread's heap by tens of MiB).
+    const runawayRunMs = RUNAWAY_CALLS * 530;
+    const rssLevels = [server.rssBytes()];
+    for (let i = 0; i < 2; i++) rssLevels.push(await underProbes(() => new Promise((resolve) => setTimeout(resolve, runawayRunMs))));
+    const rssBefore = Math.max(...rssLevels);
+    probeLatencies.length = 0;
+
+    await saveHook(actor, { kind: "write", code: "function (ctx, callback) { while (true) {} }", enabled: true, timeoutMs: 500 });
+    await serverSeesHooks();
     const runawayStatuses: number[] = [];
     const runawayMs: number[] = [];
-    for (let i = 0; i < RUNAWAY_CALLS; i++) {
-      const { ms: took, value } = await timeMs(createOnce);
-      runawayStatuses.push(value);
-      runawayMs.push(took);
+    const rssAfterRuns: number[] = [];
+    for (let run = 0; run < RUNAWAY_RUNS; run++) {
+      rssAfterRuns.push(
+        await underProbes(async () => {
+          for (let i = 0; i < RUNAWAY_CALLS; i++) {
+            const { ms: took, value } = await timeMs(createOnce);
+            runawayStatuses.push(value);
+            runawayMs.push(took);
+          }
+        }),
+      );
     }
-    runawayDone = true;
-    await Promise.all(probers);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const rssAfter = server.rssBytes();
+    const rssAfter = Math.max(...rssAfterRuns);
     const p99 = percentile(probeLatencies, 99);
     lines.push(
       "",
-      `Runaway Write Hook (while(true){}, deadline 500 ms), ${RUNAWAY_CALLS} creates in a row while ${PROBERS} clients probe GET /api/v2/users/:id (20 ms apart):`,
+      `Runaway Write Hook (while(true){}, deadline 500 ms): ${RUNAWAY_RUNS} runs of ${RUNAWAY_CALLS} creates in a row while ${PROBERS} clients probe GET /api/v2/users/:id (20 ms apart):`,
       `  runaway creates: statuses ${[...new Set(runawayStatuses)].join(",")}, p50 ${ms(percentile(runawayMs, 50))}`,
       `  other requests meanwhile: n=${probeLatencies.length}, p50 ${ms(percentile(probeLatencies, 50))}, p99 ${ms(p99)}, max ${ms(Math.max(...probeLatencies))} ${verdict(p99 < 600, "p99 < 600 ms")}`,
-      `  server RSS before ${(rssBefore / 2 ** 20).toFixed(1)} MiB, after ${(rssAfter / 2 ** 20).toFixed(1)} MiB (${(((rssAfter - rssBefore) / rssBefore) * 100).toFixed(1)} %)`,
+      `  server RSS under the probes alone: ${rssLevels.map(mib).join(", ")} (level before: ${mib(rssBefore)})`,
+      `  server RSS 2 s after each runaway run: ${rssAfterRuns.map(mib).join(", ")} ${verdict(rssAfter <= rssBefore * 1.05, "within 5 % of the level before")}`,
     );
     return { name: "Hooks through the HTTP API", lines };
   } finally {
