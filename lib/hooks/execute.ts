@@ -5,7 +5,7 @@ import { DomainError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { HOOK_NAMES, type HookKind } from "./kinds";
 import { type HookRunResult, type HostFunction } from "./sandbox";
-import { runHookOffThread } from "./sandbox-threads";
+import { runRequestHook } from "./sandbox-threads";
 
 export interface ActiveHook {
   kind: HookKind;
@@ -65,7 +65,7 @@ export interface ExecuteOptions {
 
 /** Runs a hook and records the execution; the raw result, for callers that handle failure themselves. */
 export async function executeHook(hook: ActiveHook, args: unknown[], options: ExecuteOptions = {}): Promise<HookRunResult> {
-  const run = await runHookOffThread({
+  const run = await runRequestHook({
     hookName: HOOK_NAMES[hook.kind],
     code: hook.code,
     args,

@@ -5,11 +5,16 @@ import { Worker } from "node:worker_threads";
 import { DEFAULT_HOOK_TIMEOUT_MS, HookError, runHook, type HookRunOptions, type HookRunResult } from "./sandbox";
 
 /*
- * Hooks on the request path run in a small pool of worker threads, so that a runaway hook holds
- * one thread until its deadline while the server's own thread keeps answering other requests (the
- * synchronous QuickJS build blocks whichever thread runs it). Hooks with host functions (the
- * post-registration hook's fetch) stay on the calling thread. Without worker support (the
- * loader cannot start), everything runs in-process, as before.
+ * Hooks on the request path must not hold the server's thread for their whole deadline (the
+ * synchronous QuickJS build blocks whichever thread runs it). A hook first runs on the calling
+ * thread with a short trial deadline: most hooks finish in well under a millisecond, and a trip to
+ * another thread would cost about half as much again. A hook that needs longer is run again, from
+ * the start and with its full deadline, in a small pool of worker threads, and its code goes there
+ * directly from then on: a runaway hook holds one worker thread until its deadline while the
+ * server's thread keeps answering other requests. Request-path hooks have no host functions, so a
+ * second run has no effect the first did not (the first run's logs are dropped). Hooks with host
+ * functions (the post-registration hook's fetch) stay on the calling thread. Without worker support
+ * (the loader cannot start), everything runs in-process.
  */
 
 type SerializedError = { hookName: string; kind: HookError["kind"]; message: string; line?: number; column?: number };
@@ -18,6 +23,11 @@ type ThreadReply = { id: number; result: Omit<HookRunResult, "error"> & { error?
 const POOL_SIZE = Math.max(1, Math.min(2, os.availableParallelism()));
 /** How long past the hook's own deadline a thread may take before it is considered stuck and replaced. */
 const GRACE_MS = 2_000;
+/** How long a hook may run on the calling thread before it is moved to a worker thread. */
+const TRIAL_MS = 25;
+/** Hook code that needed more than the trial (a bounded set: it only saves the trial next time). */
+const slowHooks = new Set<string>();
+const MAX_SLOW_HOOKS = 200;
 
 // The thread loads the TypeScript sandbox through tsx, from the project's sources: the same code
 // whether the caller runs under Next's bundle, tsx or Vitest.
@@ -112,10 +122,25 @@ function pool(): SandboxThread[] | null {
   return threads;
 }
 
-/** Runs a hook on the least busy sandbox thread (in-process when it has host functions or threads are unavailable). */
-export async function runHookOffThread(options: HookRunOptions): Promise<HookRunResult> {
-  const available = options.hostFunctions && Object.keys(options.hostFunctions).length > 0 ? null : pool();
-  if (!available) return runHook(options);
+/**
+ * Runs a request-path hook: on the calling thread when it finishes within the trial, otherwise on the
+ * least busy worker thread (always in-process when it has host functions or threads are unavailable).
+ */
+export async function runRequestHook(options: HookRunOptions): Promise<HookRunResult> {
+  const hasHostFunctions = options.hostFunctions && Object.keys(options.hostFunctions).length > 0;
+  if (hasHostFunctions || disabled) return runHook(options);
+  if (!slowHooks.has(options.code)) {
+    if ((options.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS) <= TRIAL_MS) return runHook(options);
+    const trial = await runHook({ ...options, timeoutMs: TRIAL_MS });
+    if (trial.outcome !== "timeout") return trial;
+    if (slowHooks.size >= MAX_SLOW_HOOKS) slowHooks.clear();
+    slowHooks.add(options.code);
+  }
+  const available = pool();
+  return available ? runOnThread(available, options) : runHook(options);
+}
+
+function runOnThread(available: SandboxThread[], options: HookRunOptions): Promise<HookRunResult> {
   const thread = available.reduce((best, candidate) => (candidate.pending.size < best.pending.size ? candidate : best));
   const id = nextId++;
   const limit = (options.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS) + GRACE_MS;

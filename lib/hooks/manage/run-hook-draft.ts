@@ -5,7 +5,7 @@ import type { RunHookDraftInput } from "@/lib/schemas/hook";
 import { HOOK_NAMES } from "../kinds";
 import { POST_REGISTRATION_FETCH_PRELUDE, POST_REGISTRATION_REQUIRE_HINT, restrictedFetch } from "../post-registration";
 import type { HookLogEntry } from "../sandbox";
-import { runHookOffThread } from "../sandbox-threads";
+import { runRequestHook } from "../sandbox-threads";
 
 export interface RunnerResult {
   ok: boolean;
@@ -31,7 +31,7 @@ export async function runHookDraft(actor: Actor, input: RunHookDraftInput): Prom
       : [input.context];
   const postRegistration = input.kind === "post_registration";
   const prisma = postRegistration ? await getPrisma() : null;
-  const run = await runHookOffThread({
+  const run = await runRequestHook({
     hookName: HOOK_NAMES[input.kind],
     code: input.code,
     args,
