@@ -75,14 +75,19 @@ export async function postOutbound(request: OutboundRequest): Promise<OutboundRe
   const bodyLimit = request.bodyLimit ?? RESPONSE_BODY_LIMIT;
   const started = performance.now();
   const url = new URL(request.url);
-  const finish = (partial: Partial<OutboundResult>): OutboundResult => ({
-    statusCode: null,
-    body: "",
-    headers: {},
-    error: null,
-    errorKind: null,
-    ...partial,
+  const finish = (
+    statusCode: number | null,
+    headers: http.IncomingHttpHeaders,
+    body: string,
+    error: string | null,
+    errorKind: OutboundErrorKind | null,
+  ): OutboundResult => ({
+    statusCode,
+    body,
+    headers,
     durationMs: Math.round((performance.now() - started) * 100) / 100,
+    error,
+    errorKind,
   });
 
   let target: ResolvedTarget;
@@ -90,7 +95,7 @@ export async function postOutbound(request: OutboundRequest): Promise<OutboundRe
     target = await resolveOutboundTarget(url, request.allowlist);
   } catch (error) {
     const refused = error instanceof OutboundRefusedError;
-    return finish({ error: (error as Error).message, errorKind: refused ? "refused" : "network" });
+    return finish(null, {}, "", (error as Error).message, refused ? "refused" : "network");
   }
 
   const isHttps = url.protocol === "https:";
@@ -104,15 +109,17 @@ export async function postOutbound(request: OutboundRequest): Promise<OutboundRe
     let statusCode: number | null = null;
     let headers: http.IncomingHttpHeaders = {};
 
-    const settle = (result: Partial<OutboundResult>) => {
+    /** Without an error: the response as read. With one: what was read of it, if anything. */
+    const settle = (error: string | null = null, errorKind: OutboundErrorKind | null = null) => {
       if (settled) return;
       settled = true;
       clearTimeout(connectTimer);
       clearTimeout(readTimer);
-      resolve(finish({ statusCode, headers, body: Buffer.concat(chunks).toString("utf8"), ...result }));
+      const body = chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8");
+      resolve(finish(statusCode, headers, body, error, errorKind));
     };
     const timeOut = (message: string) => {
-      settle({ error: message, errorKind: "timeout" });
+      settle(message, "timeout");
       req.destroy(new TimeoutError(message));
     };
     const startReadTimer = () => {
@@ -155,16 +162,17 @@ export async function postOutbound(request: OutboundRequest): Promise<OutboundRe
         }
         if (received > DRAIN_LIMIT) {
           response.destroy();
-          settle({});
+          settle();
         }
       });
-      response.on("end", () => settle({}));
-      response.on("error", (error) => settle({ error: describeError(error, url), errorKind: "network" }));
-      response.on("aborted", () => settle({ error: "The receiver closed the connection before the response was complete.", errorKind: "network" }));
+      response.on("end", () => settle());
+      response.on("error", (error) => settle(describeError(error, url), "network"));
+      response.on("aborted", () => settle("The receiver closed the connection before the response was complete.", "network"));
     });
-    req.on("error", (error: Error & { code?: string }) =>
-      settle({ statusCode: null, error: describeError(error, url), errorKind: "network" }),
-    );
+    req.on("error", (error: Error & { code?: string }) => {
+      statusCode = null;
+      settle(describeError(error, url), "network");
+    });
     // A string body goes out in the same write as the headers (a Buffer would be a second one).
     req.end(request.body);
   });

@@ -15,41 +15,37 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 
 /** How an HTTP answer counts: 2xx succeeds; errors, timeouts, 5xx, 408 and 429 are retried; the rest fail at once. */
 export function outcomeFromHttp(result: OutboundResult): AttemptOutcome {
-  const base = {
+  // Every outcome is built with the same fields in the same order (one object shape for V8).
+  const outcome = (succeeded: boolean, retryable: boolean, error: string | null, retryAfterMs?: number): AttemptOutcome => ({
     attempted: true,
+    succeeded,
+    retryable,
     statusCode: result.statusCode,
     responseBody: result.body || null,
+    error,
     durationMs: result.durationMs,
-  };
-  if (result.error) {
-    return { ...base, succeeded: false, retryable: result.errorKind !== "refused", error: result.error };
-  }
+    retryAfterMs,
+  });
+  if (result.error) return outcome(false, result.errorKind !== "refused", result.error);
   const status = result.statusCode ?? 0;
-  if (status >= 200 && status < 300) return { ...base, succeeded: true, retryable: false, error: null };
+  if (status >= 200 && status < 300) return outcome(true, false, null);
   if (status >= 300 && status < 400) {
     const location = result.headers.location ? ` to ${result.headers.location}` : "";
-    return {
-      ...base,
-      succeeded: false,
-      retryable: false,
-      error: `The receiver answered ${status} (a redirect${location}); redirects are not followed: set the final URL on the endpoint.`,
-    };
+    return outcome(
+      false,
+      false,
+      `The receiver answered ${status} (a redirect${location}); redirects are not followed: set the final URL on the endpoint.`,
+    );
   }
   if (status >= 500 || status === 408 || status === 429) {
-    return {
-      ...base,
-      succeeded: false,
-      retryable: true,
-      error: `The receiver answered ${status}; the delivery will be retried.`,
-      retryAfterMs: parseRetryAfter(result.headers["retry-after"]),
-    };
+    return outcome(
+      false,
+      true,
+      `The receiver answered ${status}; the delivery will be retried.`,
+      parseRetryAfter(result.headers["retry-after"]),
+    );
   }
-  return {
-    ...base,
-    succeeded: false,
-    retryable: false,
-    error: `The receiver answered ${status}; answers 4xx other than 408 and 429 are not retried.`,
-  };
+  return outcome(false, false, `The receiver answered ${status}; answers 4xx other than 408 and 429 are not retried.`);
 }
 
 export type NextStep = { status: "succeeded" } | { status: "failed" } | { status: "pending"; delayMs: number };

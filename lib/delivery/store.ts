@@ -345,6 +345,9 @@ export async function completeAttempts(
   }
 }
 
+/** PostgreSQL text cannot hold NUL characters; a receiver may send them. */
+const withoutNul = (text: string) => (text.includes("\u0000") ? text.replace(/\u0000/g, "") : text);
+
 async function completeBatch(db: EngineDb, completions: Completion[], options: { disableAfterMs: number }): Promise<CompletionResult> {
   const rows = completions.map(({ claim, outcome, step, startedAt }) => ({
     id: claim.id,
@@ -352,15 +355,13 @@ async function completeBatch(db: EngineDb, completions: Completion[], options: {
     status: step.status,
     attempted: outcome.attempted,
     delay_ms: step.status === "pending" ? step.delayMs : null,
-    // PostgreSQL text cannot hold NUL characters; a receiver may send them.
-    error: outcome.error?.replace(/\u0000/g, "").slice(0, 2000) ?? null,
+    error: outcome.error === null ? null : withoutNul(outcome.error).slice(0, 2000),
     status_code: outcome.statusCode,
-    response_body: outcome.responseBody?.replace(/\u0000/g, "") ?? null,
+    response_body: outcome.responseBody === null ? null : withoutNul(outcome.responseBody),
     duration_ms: outcome.durationMs,
-    started_at: startedAt.toISOString(),
+    started_at_ms: startedAt.getTime(),
     succeeded: outcome.succeeded,
     attempt_number: claim.attemptCount + 1,
-    attempt_id: crypto.randomUUID(),
     endpoint_id: outcome.attempted ? (claim.endpoint?.id ?? null) : null,
   }));
   const reason =
@@ -371,8 +372,8 @@ async function completeBatch(db: EngineDb, completions: Completion[], options: {
     WITH ${ASYNC_COMMIT}, input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
         id uuid, lease_token uuid, status text, attempted boolean, delay_ms float8, error text, status_code int,
-        response_body text, duration_ms float8, started_at timestamp, succeeded boolean, attempt_number int,
-        attempt_id uuid, endpoint_id uuid)
+        response_body text, duration_ms float8, started_at_ms float8, succeeded boolean, attempt_number int,
+        endpoint_id uuid)
     ), d AS (
       UPDATE deliveries SET
         status = input.status,
@@ -386,13 +387,14 @@ async function completeBatch(db: EngineDb, completions: Completion[], options: {
       RETURNING deliveries.id
     ), a AS (
       INSERT INTO delivery_attempts (id, delivery_id, attempt_number, created_at, duration_ms, status_code, response_body, error, succeeded)
-      SELECT input.attempt_id, input.id, input.attempt_number, input.started_at, input.duration_ms,
+      SELECT gen_random_uuid(), input.id, input.attempt_number,
+        to_timestamp(input.started_at_ms / 1000) AT TIME ZONE 'UTC', input.duration_ms,
         input.status_code, input.response_body, input.error, input.succeeded
       FROM input WHERE input.attempted
       RETURNING 1
     ), h AS (
       SELECT endpoint_id, bool_or(succeeded) AS any_success,
-        (array_agg(error ORDER BY started_at DESC) FILTER (WHERE NOT succeeded))[1] AS last_error
+        (array_agg(error ORDER BY started_at_ms DESC) FILTER (WHERE NOT succeeded))[1] AS last_error
       FROM input WHERE endpoint_id IS NOT NULL GROUP BY endpoint_id
     ), w AS (
       UPDATE webhook_endpoints SET
