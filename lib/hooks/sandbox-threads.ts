@@ -28,6 +28,8 @@ const TRIAL_MS = 25;
 /** Hook code that needed more than the trial (a bounded set: it only saves the trial next time). */
 const slowHooks = new Set<string>();
 const MAX_SLOW_HOOKS = 200;
+/** How long a worker thread stays without work before it stops. */
+const IDLE_MS = 10_000;
 
 // The thread loads the TypeScript sandbox through tsx, from the project's sources: the same code
 // whether the caller runs under Next's bundle, tsx or Vitest.
@@ -57,17 +59,23 @@ class SandboxThread {
   readonly worker: Worker;
   readonly pending = new Map<number, Pending>();
   dead = false;
+  /** Stopped on purpose after being idle: not replaced. */
+  retired = false;
   /** Has answered at least once: a thread that dies before that could not start at all. */
   answered = false;
+  private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(onDeath: (thread: SandboxThread) => void) {
+  constructor(
+    onDeath: (thread: SandboxThread) => void,
+    private readonly onIdle: (thread: SandboxThread) => void,
+  ) {
     this.worker = new Worker(THREAD_SOURCE, { eval: true });
     this.worker.unref();
     this.worker.on("message", (reply: ThreadReply) => {
       this.answered = true;
       const pending = this.pending.get(reply.id);
       if (!pending) return;
-      this.pending.delete(reply.id);
+      this.finish(reply.id);
       clearTimeout(pending.timer);
       if ("failure" in reply) return pending.reject(new Error(reply.failure));
       const { error, ...rest } = reply.result;
@@ -79,21 +87,45 @@ class SandboxThread {
     const die = (reason: string) => {
       if (this.dead) return;
       this.dead = true;
+      clearTimeout(this.idleTimer);
       for (const pending of this.pending.values()) {
         clearTimeout(pending.timer);
         pending.reject(new Error(reason));
       }
       this.pending.clear();
-      onDeath(this);
+      if (!this.retired) onDeath(this);
     };
     this.worker.on("error", (error) => die(`The hook thread failed: ${error.message}`));
     this.worker.on("exit", () => die("The hook thread stopped."));
+  }
+
+  send(id: number, pending: Pending, options: HookRunOptions): void {
+    clearTimeout(this.idleTimer);
+    this.pending.set(id, pending);
+    this.worker.postMessage({ id, options });
+  }
+
+  finish(id: number): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0) {
+      this.idleTimer = setTimeout(() => this.onIdle(this), IDLE_MS);
+      this.idleTimer.unref();
+    }
   }
 }
 
 let nextId = 1;
 let threads: SandboxThread[] | null = null;
 let disabled = false;
+
+/** An idle thread stops, so that the memory of a burst of slow hooks goes back to the system. */
+function retire(thread: SandboxThread): void {
+  if (thread.pending.size > 0 || !threads) return;
+  thread.retired = true;
+  threads = threads.filter((candidate) => candidate !== thread);
+  if (threads.length === 0) threads = null;
+  void thread.worker.terminate();
+}
 
 function pool(): SandboxThread[] | null {
   if (disabled) return null;
@@ -110,9 +142,9 @@ function pool(): SandboxThread[] | null {
           return;
         }
         const index = threads.indexOf(dead);
-        if (index >= 0) threads[index] = new SandboxThread(replace);
+        if (index >= 0) threads[index] = new SandboxThread(replace, retire);
       };
-      for (let i = 0; i < POOL_SIZE; i++) threads.push(new SandboxThread(replace));
+      for (let i = 0; i < POOL_SIZE; i++) threads.push(new SandboxThread(replace, retire));
     } catch (error) {
       console.warn(`Hooks run in-process: worker threads are unavailable (${(error as Error).message}).`);
       disabled = true;
@@ -146,7 +178,7 @@ function runOnThread(available: SandboxThread[], options: HookRunOptions): Promi
   const limit = (options.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS) + GRACE_MS;
   return new Promise<HookRunResult>((resolve, reject) => {
     const timer = setTimeout(() => {
-      thread.pending.delete(id);
+      thread.finish(id);
       void thread.worker.terminate();
       resolve({
         ok: false,
@@ -156,8 +188,7 @@ function runOnThread(available: SandboxThread[], options: HookRunOptions): Promi
         durationMs: limit,
       });
     }, limit);
-    thread.pending.set(id, { resolve, reject, timer });
-    thread.worker.postMessage({ id, options });
+    thread.send(id, { resolve, reject, timer }, options);
   }).catch((error: Error) => {
     console.warn(`A hook thread failed (${error.message}); running the hook in-process.`);
     return runHook(options);
