@@ -18,8 +18,8 @@ import { percentile } from "./lib/stats";
 import { runConcurrently, timeMs } from "./lib/timing";
 
 const PORT = 3411;
-const CREATES_PER_ROUND = Number(process.env.BENCH_HOOK_CREATES ?? 40);
-const ROUNDS = 3;
+const CREATES_PER_ROUND = Number(process.env.BENCH_HOOK_CREATES ?? 100);
+const ROUNDS = 6;
 const CONCURRENCY = 4;
 const RUNAWAY_CALLS = 12;
 const RUNAWAY_RUNS = 3;

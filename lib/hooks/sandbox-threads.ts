@@ -9,12 +9,12 @@ import { DEFAULT_HOOK_TIMEOUT_MS, HookError, runHook, type HookRunOptions, type 
  * synchronous QuickJS build blocks whichever thread runs it). A hook first runs on the calling
  * thread with a short trial deadline: most hooks finish in well under a millisecond, and a trip to
  * another thread would cost about half as much again. A hook that needs longer is run again, from
- * the start and with its full deadline, in a small pool of worker threads, and its code goes there
- * directly from then on: a runaway hook holds one worker thread until its deadline while the
- * server's thread keeps answering other requests. Request-path hooks have no host functions, so a
- * second run has no effect the first did not (the first run's logs are dropped). Hooks with host
- * functions (the post-registration hook's fetch) stay on the calling thread. Without worker support
- * (the loader cannot start), everything runs in-process.
+ * the start and with its full deadline, in a small pool of worker threads (after two such misses in
+ * a row, directly there for the next 30 s): a runaway hook holds one worker thread until its
+ * deadline while the server's thread keeps answering other requests. Request-path hooks have no
+ * host functions, so a second run has no effect the first did not (the first run's logs are
+ * dropped). Hooks with host functions (the post-registration hook's fetch) stay on the calling
+ * thread. Without worker support (the loader cannot start), everything runs in-process.
  */
 
 type SerializedError = { hookName: string; kind: HookError["kind"]; message: string; line?: number; column?: number };
@@ -25,11 +25,33 @@ const POOL_SIZE = Math.max(1, Math.min(2, os.availableParallelism()));
 const GRACE_MS = 2_000;
 /** How long a hook may run on the calling thread before it is moved to a worker thread. */
 const TRIAL_MS = 25;
-/** Hook code that needed more than the trial (a bounded set: it only saves the trial next time). */
-const slowHooks = new Set<string>();
-const MAX_SLOW_HOOKS = 200;
-/** How long a worker thread stays without work before it stops. */
-const IDLE_MS = 10_000;
+/**
+ * Hook code that missed its trial twice in a row goes to a thread directly for the next 30 s. One miss
+ * is not enough, and the mark expires, because a quick hook can miss a trial now and then (its first
+ * runs compile parts of QuickJS's WebAssembly; the process pauses) and should not stay on the slower
+ * path for that.
+ */
+const trialMisses = new Map<string, { count: number; at: number }>();
+const SLOW_AFTER_MISSES = 2;
+const SLOW_MARK_MS = 30_000;
+const MAX_TRACKED_HOOKS = 200;
+
+function markedSlow(code: string): boolean {
+  const misses = trialMisses.get(code);
+  if (!misses || misses.count < SLOW_AFTER_MISSES) return false;
+  if (performance.now() - misses.at < SLOW_MARK_MS) return true;
+  trialMisses.delete(code);
+  return false;
+}
+
+function recordTrial(code: string, missed: boolean): void {
+  if (!missed) {
+    trialMisses.delete(code);
+    return;
+  }
+  if (trialMisses.size >= MAX_TRACKED_HOOKS) trialMisses.clear();
+  trialMisses.set(code, { count: (trialMisses.get(code)?.count ?? 0) + 1, at: performance.now() });
+}
 
 // The thread loads the TypeScript sandbox through tsx, from the project's sources: the same code
 // whether the caller runs under Next's bundle, tsx or Vitest.
@@ -59,23 +81,17 @@ class SandboxThread {
   readonly worker: Worker;
   readonly pending = new Map<number, Pending>();
   dead = false;
-  /** Stopped on purpose after being idle: not replaced. */
-  retired = false;
   /** Has answered at least once: a thread that dies before that could not start at all. */
   answered = false;
-  private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    onDeath: (thread: SandboxThread) => void,
-    private readonly onIdle: (thread: SandboxThread) => void,
-  ) {
+  constructor(onDeath: (thread: SandboxThread) => void) {
     this.worker = new Worker(THREAD_SOURCE, { eval: true });
     this.worker.unref();
     this.worker.on("message", (reply: ThreadReply) => {
       this.answered = true;
       const pending = this.pending.get(reply.id);
       if (!pending) return;
-      this.finish(reply.id);
+      this.pending.delete(reply.id);
       clearTimeout(pending.timer);
       if ("failure" in reply) return pending.reject(new Error(reply.failure));
       const { error, ...rest } = reply.result;
@@ -87,45 +103,21 @@ class SandboxThread {
     const die = (reason: string) => {
       if (this.dead) return;
       this.dead = true;
-      clearTimeout(this.idleTimer);
       for (const pending of this.pending.values()) {
         clearTimeout(pending.timer);
         pending.reject(new Error(reason));
       }
       this.pending.clear();
-      if (!this.retired) onDeath(this);
+      onDeath(this);
     };
     this.worker.on("error", (error) => die(`The hook thread failed: ${error.message}`));
     this.worker.on("exit", () => die("The hook thread stopped."));
-  }
-
-  send(id: number, pending: Pending, options: HookRunOptions): void {
-    clearTimeout(this.idleTimer);
-    this.pending.set(id, pending);
-    this.worker.postMessage({ id, options });
-  }
-
-  finish(id: number): void {
-    this.pending.delete(id);
-    if (this.pending.size === 0) {
-      this.idleTimer = setTimeout(() => this.onIdle(this), IDLE_MS);
-      this.idleTimer.unref();
-    }
   }
 }
 
 let nextId = 1;
 let threads: SandboxThread[] | null = null;
 let disabled = false;
-
-/** An idle thread stops, so that the memory of a burst of slow hooks goes back to the system. */
-function retire(thread: SandboxThread): void {
-  if (thread.pending.size > 0 || !threads) return;
-  thread.retired = true;
-  threads = threads.filter((candidate) => candidate !== thread);
-  if (threads.length === 0) threads = null;
-  void thread.worker.terminate();
-}
 
 function pool(): SandboxThread[] | null {
   if (disabled) return null;
@@ -142,9 +134,9 @@ function pool(): SandboxThread[] | null {
           return;
         }
         const index = threads.indexOf(dead);
-        if (index >= 0) threads[index] = new SandboxThread(replace, retire);
+        if (index >= 0) threads[index] = new SandboxThread(replace);
       };
-      for (let i = 0; i < POOL_SIZE; i++) threads.push(new SandboxThread(replace, retire));
+      for (let i = 0; i < POOL_SIZE; i++) threads.push(new SandboxThread(replace));
     } catch (error) {
       console.warn(`Hooks run in-process: worker threads are unavailable (${(error as Error).message}).`);
       disabled = true;
@@ -160,16 +152,18 @@ function pool(): SandboxThread[] | null {
  */
 export async function runRequestHook(options: HookRunOptions): Promise<HookRunResult> {
   const hasHostFunctions = options.hostFunctions && Object.keys(options.hostFunctions).length > 0;
-  if (hasHostFunctions || disabled) return runHook(options);
-  if (!slowHooks.has(options.code)) {
+  if (hasHostFunctions) return runHook(options);
+  // Started with the first hook, so that the first slow one does not wait for a thread to load.
+  const available = pool();
+  if (!available) return runHook(options);
+  if (!markedSlow(options.code)) {
     if ((options.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS) <= TRIAL_MS) return runHook(options);
     const trial = await runHook({ ...options, timeoutMs: TRIAL_MS });
-    if (trial.outcome !== "timeout") return trial;
-    if (slowHooks.size >= MAX_SLOW_HOOKS) slowHooks.clear();
-    slowHooks.add(options.code);
+    const missed = trial.outcome === "timeout";
+    recordTrial(options.code, missed);
+    if (!missed) return trial;
   }
-  const available = pool();
-  return available ? runOnThread(available, options) : runHook(options);
+  return runOnThread(available, options);
 }
 
 function runOnThread(available: SandboxThread[], options: HookRunOptions): Promise<HookRunResult> {
@@ -178,7 +172,7 @@ function runOnThread(available: SandboxThread[], options: HookRunOptions): Promi
   const limit = (options.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS) + GRACE_MS;
   return new Promise<HookRunResult>((resolve, reject) => {
     const timer = setTimeout(() => {
-      thread.finish(id);
+      thread.pending.delete(id);
       void thread.worker.terminate();
       resolve({
         ok: false,
@@ -188,7 +182,8 @@ function runOnThread(available: SandboxThread[], options: HookRunOptions): Promi
         durationMs: limit,
       });
     }, limit);
-    thread.send(id, { resolve, reject, timer }, options);
+    thread.pending.set(id, { resolve, reject, timer });
+    thread.worker.postMessage({ id, options });
   }).catch((error: Error) => {
     console.warn(`A hook thread failed (${error.message}); running the hook in-process.`);
     return runHook(options);

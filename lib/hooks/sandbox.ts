@@ -216,13 +216,16 @@ export async function runHook(options: HookRunOptions): Promise<HookRunResult> {
   const startedAt = performance.now();
   const limits = resolveLimits(options);
   const input = buildGuestInput(options);
-  const sandboxModule = await modulePool.acquire(pagesForLimit(limits.memoryLimitBytes));
+  const pages = pagesForLimit(limits.memoryLimitBytes);
+  const sandboxModule = modulePool.takeIdle(pages) ?? (await createSandboxModule(pages));
 
   let settlement: Settlement;
   let execution: HookExecution | undefined;
   try {
     execution = new HookExecution(sandboxModule, options, limits, input);
-    settlement = await execution.execute();
+    // A hook that calls back at once is settled here, before any await: concurrent calls then
+    // share the idle modules instead of each instantiating one.
+    settlement = execution.start() ?? (await execution.waitForSettlement());
   } catch (error) {
     settlement = { ok: false, error: sandboxFailure(options.hookName, error) };
   } finally {
@@ -326,9 +329,19 @@ class HookExecution {
     json.dispose();
   }
 
-  async execute(): Promise<Settlement> {
+  /** Runs the guest up to its first wait; the settlement when it is already settled. */
+  start(): Settlement | undefined {
     try {
       this.startGuest();
+    } catch (error) {
+      this.settle({ ok: false, error: this.failureFromHost(error) });
+    }
+    return this.settlement;
+  }
+
+  /** Waits for host calls to move the guest until it settles or its deadline passes. */
+  async waitForSettlement(): Promise<Settlement> {
+    try {
       while (!this.settlement) {
         const remainingMs = this.deadline - performance.now();
         // Only host calls can still move a waiting guest; without any, the hook will never finish.
