@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { EventType, RegistrationEventType, StoredEvent } from "@/lib/events/types";
 import type { DeliverySettings } from "./settings";
 
@@ -70,11 +70,12 @@ export interface DeliveryHandler<D extends Destination> {
 
 /**
  * The post-registration hook: fan-out creates one `post_registration` delivery per
- * `user.registration.create.complete` event while `isActive` says so (e.g. the hook is saved and
+ * `user.registration.create.complete` event while `activeWhen` holds (e.g. the hook is saved and
  * enabled). Without a registered handler no such delivery is ever created.
  */
 export interface PostRegistrationHandler extends DeliveryHandler<"post_registration"> {
-  isActive(db: PrismaClient): Promise<boolean>;
+  /** A SQL condition, checked inside each fan-out statement: a registration right after the hook is saved runs it. */
+  activeWhen: Prisma.Sql;
 }
 
 export interface DeliveryHandlers {

@@ -53,7 +53,7 @@ export interface ClaimedDelivery {
  */
 export async function dispatchEvents(
   db: EngineDb,
-  options: { limit: number; postRegistrationTypes: readonly EventType[] },
+  options: { limit: number; postRegistrationWhen: Prisma.Sql | null },
 ): Promise<DispatchResult> {
   const { events, deliveries } = await dispatchAndClaim(db, { ...options, claimLimit: 0, leaseMarginMs: 0 });
   return { events, deliveries };
@@ -67,13 +67,13 @@ export async function dispatchEvents(
  */
 export async function dispatchAndClaim(
   db: EngineDb,
-  options: { limit: number; postRegistrationTypes: readonly EventType[]; claimLimit: number; leaseMarginMs: number },
+  options: { limit: number; postRegistrationWhen: Prisma.Sql | null; claimLimit: number; leaseMarginMs: number },
 ): Promise<DispatchResult & { claimed: ClaimedDelivery[] }> {
   const token = crypto.randomUUID();
-  const postRegistration = options.postRegistrationTypes.length
+  const postRegistration = options.postRegistrationWhen
     ? Prisma.sql`UNION ALL
         SELECT ev.id, ev.created_at, 'post_registration'::text, NULL::uuid, NULL::int, ${DEFAULT_LEASE_MS}::int FROM ev
-        WHERE ev.type IN (${Prisma.join(options.postRegistrationTypes)})`
+        WHERE ev.type = ${REGISTRATION_EVENT} AND (${options.postRegistrationWhen})`
     : Prisma.empty;
   const rows = await query<ClaimRow & { events: number; deliveries: number }>(db, Prisma.sql`
     WITH ${ASYNC_COMMIT}, ev AS (

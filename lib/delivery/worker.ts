@@ -1,7 +1,6 @@
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { onOutboxWrite, OUTBOX_CHANNEL } from "@/lib/events/outbox-signal";
-import { REGISTRATION_EVENT, type EventType } from "@/lib/events/types";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { parseDuration } from "./duration";
 import { registerBuiltInHandlers } from "./handlers";
@@ -135,11 +134,6 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     return settingsCache;
   }
 
-  /** Asked at every fan-out, not cached: a registration right after the hook is saved must still run it. */
-  async function postRegistrationTypes(): Promise<EventType[]> {
-    const postRegistration = getDeliveryHandler("post_registration");
-    return postRegistration && (await postRegistration.isActive(prisma)) ? [REGISTRATION_EVENT] : [];
-  }
 
   // Outcomes are written in batches: whatever finished while the previous write was running goes in
   // the next one, and a small batch waits a few milliseconds for more (a write costs about the same for
@@ -318,7 +312,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       const limit = Math.min(DISPATCH_BATCH, Math.max(1, Math.floor(capacity / deliveriesPerEvent)));
       const dispatched = await dispatchAndClaim(engineDb, {
         limit,
-        postRegistrationTypes: await postRegistrationTypes(),
+        postRegistrationWhen: getDeliveryHandler("post_registration")?.activeWhen ?? null,
         claimLimit: capacity,
         leaseMarginMs,
       });

@@ -3,7 +3,7 @@ import { postOutbound } from "@/lib/delivery/http";
 import { notAttempted } from "@/lib/delivery/outcome";
 import type { AttemptOutcome, DestinationJobs, PostRegistrationHandler } from "@/lib/delivery/registry";
 import { Allowlist } from "@/lib/delivery/ssrf";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { getTenant } from "@/lib/tenant/tenant";
 import { toUserProfile, userSelect, type JsonObject } from "@/lib/users/profile";
 import { executeHook, loadActiveHook } from "./execute";
@@ -146,10 +146,7 @@ async function hookArguments(job: DestinationJobs["post_registration"]): Promise
  * shown as a failed delivery) but not retried, since a hook may have done part of its work.
  */
 export const postRegistrationHandler: PostRegistrationHandler = {
-  async isActive(db) {
-    const hook = await db.hook.findUnique({ where: { kind: "post_registration" }, select: { enabled: true } });
-    return hook?.enabled ?? false;
-  },
+  activeWhen: Prisma.sql`EXISTS (SELECT 1 FROM hooks WHERE kind = 'post_registration' AND enabled)`,
   async deliver(job): Promise<AttemptOutcome> {
     const hook = await loadActiveHook("post_registration");
     if (!hook) return notAttempted("The post-registration hook is disabled or was removed.");

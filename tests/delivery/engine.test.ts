@@ -1,3 +1,4 @@
+import { Prisma } from "@/lib/generated/prisma/client";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { REGISTRATION_EVENT } from "@/lib/events/types";
@@ -42,7 +43,7 @@ const endpointRow = (eventTypes: string[], enabled = true) =>
     data: { url: "http://127.0.0.1:9/none", eventTypes, enabled, secret: "whsec_" + Buffer.alloc(32, 1).toString("base64") },
   });
 
-const noPostRegistration = { limit: 100, postRegistrationTypes: [] };
+const noPostRegistration = { limit: 100, postRegistrationWhen: null };
 
 describe("fan-out", () => {
   it("creates one delivery per subscribed enabled endpoint and active REST hook subscription, once", async () => {
@@ -83,13 +84,13 @@ describe("fan-out", () => {
 
   it("creates post_registration deliveries only while a registered handler is active, and runs it with the typed event", async () => {
     await register();
-    await dispatchEvents(db().prisma, { limit: 100, postRegistrationTypes: [] });
+    await dispatchEvents(db().prisma, noPostRegistration);
     expect(await db().prisma.delivery.count({ where: { destination: "post_registration" } })).toBe(0);
     expect(getDeliveryHandler("post_registration")).toBeUndefined();
 
     const seen: DestinationJobs["post_registration"][] = [];
     const handler: PostRegistrationHandler = {
-      isActive: async () => true,
+      activeWhen: Prisma.sql`true`,
       deliver: async (job) => {
         seen.push(job);
         return { attempted: true, succeeded: true, retryable: false, statusCode: null, responseBody: null, error: null, durationMs: 1 };

@@ -133,7 +133,7 @@ describe("the event outbox", () => {
   });
 
   it.skipIf(!process.env.TEST_DATABASE_URL)("is invisible to the dispatcher until the transaction commits (PostgreSQL server)", async () => {
-    await dispatchEvents(db().prisma, { limit: 1000, postRegistrationTypes: [] });
+    await dispatchEvents(db().prisma, { limit: 1000, postRegistrationWhen: null });
     const row = await db().prisma.user.findFirstOrThrow({ select: userSelect });
     const tenant = await getTenant();
     let release!: () => void;
@@ -146,9 +146,9 @@ describe("the event outbox", () => {
       await held;
     });
     await written;
-    expect(await dispatchEvents(db().prisma, { limit: 1000, postRegistrationTypes: [] })).toEqual({ events: 0, deliveries: 0 });
+    expect(await dispatchEvents(db().prisma, { limit: 1000, postRegistrationWhen: null })).toEqual({ events: 0, deliveries: 0 });
     release();
     await transaction;
-    expect((await dispatchEvents(db().prisma, { limit: 1000, postRegistrationTypes: [] })).events).toBe(1);
+    expect((await dispatchEvents(db().prisma, { limit: 1000, postRegistrationWhen: null })).events).toBe(1);
   });
 });
