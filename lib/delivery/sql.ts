@@ -1,5 +1,5 @@
-import crypto from "node:crypto";
 import type pg from "pg";
+import { preparedStatementName } from "@/lib/db/prepared";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 
 /**
@@ -9,21 +9,9 @@ import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
  */
 export type EngineDb = PrismaClient | { pool: pg.Pool };
 
-const statementNames = new Map<string, string>();
-
-/** On a pool the statements are prepared once per connection: planning these CTEs costs as much as running them. */
-function statementName(text: string): string {
-  let name = statementNames.get(text);
-  if (!name) {
-    name = `delegate_${crypto.createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
-    statementNames.set(text, name);
-  }
-  return name;
-}
-
 export async function query<T>(db: EngineDb, statement: Prisma.Sql): Promise<T[]> {
   if ("pool" in db) {
-    const result = await db.pool.query({ name: statementName(statement.text), text: statement.text, values: statement.values as unknown[] });
+    const result = await db.pool.query({ name: preparedStatementName(statement.text), text: statement.text, values: statement.values as unknown[] });
     return result.rows as T[];
   }
   return db.$queryRaw<T[]>(statement);
