@@ -45,9 +45,8 @@ export interface DeliveryWorker {
 
 /**
  * Requests in flight per worker. It also sizes the batches (claims and fan-outs take up to twice as
- * many, outcomes are written half as many at a time): each statement and each post-registration
- * check costs the worker and PostgreSQL about as much as a few dozen of its rows, so larger batches
- * cost less per delivery.
+ * many, outcomes are written half as many at a time): each statement costs the worker and
+ * PostgreSQL about as much as a few dozen of its rows, so larger batches cost less per delivery.
  */
 export const DEFAULT_DELIVERY_CONCURRENCY = 128;
 const DISPATCH_BATCH = 200;
@@ -133,7 +132,6 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     settingsCache = { value: { ...loaded, ...options.settings }, at: Date.now() };
     return settingsCache;
   }
-
 
   // Outcomes are written in batches: whatever finished while the previous write was running goes in
   // the next one, and a small batch waits a few milliseconds for more (a write costs about the same for
