@@ -6,7 +6,10 @@ import { Allowlist, OutboundRefusedError, resolveOutboundTarget, type ResolvedTa
 
 /** How much of a response body is kept for the attempt log. */
 export const RESPONSE_BODY_LIMIT = 4096;
-/** A longer response is cut off (and its connection closed) rather than read to the end. */
+/**
+ * A longer response is cut off (and its connection closed) rather than read to the end; its status
+ * still counts (a 2xx with a large body is a success), and the first RESPONSE_BODY_LIMIT bytes are kept.
+ */
 const DRAIN_LIMIT = 1024 * 1024;
 
 export interface OutboundRequest {
@@ -161,8 +164,10 @@ export async function postOutbound(request: OutboundRequest): Promise<OutboundRe
           kept += slice.length;
         }
         if (received > DRAIN_LIMIT) {
-          response.destroy();
+          // The answer is settled before the connection is torn down: destroying the response emits
+          // "aborted" at once, which must not turn a complete status line into a network failure.
           settle();
+          response.destroy();
         }
       });
       response.on("end", () => settle());
