@@ -2,7 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
-import { Allowlist, OutboundRefusedError, resolveOutboundTarget, type ResolvedTarget } from "./ssrf";
+import { Allowlist, OutboundRefusedError, resolveOutboundTarget, type HostResolver, type ResolvedTarget } from "./ssrf";
 
 /** How much of a response body is kept for the attempt log. */
 export const RESPONSE_BODY_LIMIT = 4096;
@@ -24,6 +24,8 @@ export interface OutboundRequest {
   /** From the connection being ready until the whole response has been read. */
   readTimeoutMs: number;
   allowlist: Allowlist;
+  /** How the host name is resolved (once); default the system's resolver. */
+  resolve?: HostResolver;
 }
 
 export type OutboundErrorKind = "refused" | "timeout" | "network";
@@ -95,7 +97,7 @@ export async function postOutbound(request: OutboundRequest): Promise<OutboundRe
 
   let target: ResolvedTarget;
   try {
-    target = await resolveOutboundTarget(url, request.allowlist);
+    target = await resolveOutboundTarget(url, request.allowlist, request.resolve);
   } catch (error) {
     const refused = error instanceof OutboundRefusedError;
     return finish(null, {}, "", (error as Error).message, refused ? "refused" : "network");

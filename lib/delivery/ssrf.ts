@@ -25,6 +25,7 @@ const RANGES: Range[] = [
   { network: "172.16.0.0", prefix: 12, family: "ipv4", reason: "a private address" },
   { network: "192.0.0.0", prefix: 24, family: "ipv4", reason: "an IETF protocol address" },
   { network: "192.0.2.0", prefix: 24, family: "ipv4", reason: "a documentation address" },
+  { network: "192.88.99.0", prefix: 24, family: "ipv4", reason: "a deprecated 6to4 relay address" },
   { network: "192.168.0.0", prefix: 16, family: "ipv4", reason: "a private address" },
   { network: "198.18.0.0", prefix: 15, family: "ipv4", reason: "a benchmarking address" },
   { network: "198.51.100.0", prefix: 24, family: "ipv4", reason: "a documentation address" },
@@ -34,8 +35,13 @@ const RANGES: Range[] = [
   { network: "::", prefix: 128, family: "ipv6", reason: "an unspecified address" },
   { network: "::1", prefix: 128, family: "ipv6", reason: "a loopback address" },
   { network: "::", prefix: 96, family: "ipv6", reason: "a deprecated IPv4-compatible address" },
+  { network: "64:ff9b:1::", prefix: 48, family: "ipv6", reason: "a local-use NAT64 address" },
   { network: "100::", prefix: 64, family: "ipv6", reason: "a discard-only address" },
+  { network: "2001:2::", prefix: 48, family: "ipv6", reason: "a benchmarking address" },
+  { network: "2001:10::", prefix: 28, family: "ipv6", reason: "an ORCHID address" },
+  { network: "2001:20::", prefix: 28, family: "ipv6", reason: "an ORCHID address" },
   { network: "2001:db8::", prefix: 32, family: "ipv6", reason: "a documentation address" },
+  { network: "3fff::", prefix: 20, family: "ipv6", reason: "a documentation address" },
   { network: "fc00::", prefix: 7, family: "ipv6", reason: "a private (unique local) address" },
   { network: "fe80::", prefix: 10, family: "ipv6", reason: "a link-local address" },
   { network: "ff00::", prefix: 8, family: "ipv6", reason: "a multicast address" },
@@ -49,17 +55,44 @@ const compiled = RANGES.map((range) => {
   return { list, range };
 });
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) IPv6 address. */
-function embeddedIpv4(address: string): string | null {
-  const match = /^(?:::ffff:|64:ff9b::)(?:0:)?(.+)$/i.exec(address);
-  if (!match) return null;
-  const rest = match[1];
-  if (net.isIPv4(rest)) return rest;
-  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(rest);
-  if (!hex) return null;
-  const high = parseInt(hex[1], 16);
-  const low = parseInt(hex[2], 16);
-  return [high >> 8, high & 255, low >> 8, low & 255].join(".");
+/** The eight 16-bit groups of a valid IPv6 address (without zone or brackets). */
+function ipv6Groups(address: string): number[] {
+  let text = address;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number);
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split("::");
+  const parse = (part: string | undefined) => (part ? part.split(":").map((group) => parseInt(group, 16)) : []);
+  const before = parse(head);
+  const after = parse(tail);
+  return [...before, ...new Array(8 - before.length - after.length).fill(0), ...after];
+}
+
+const ipv4Of = (high: number, low: number) => [high >> 8, high & 255, low >> 8, low & 255].join(".");
+
+/**
+ * The IPv4 addresses an IPv6 address carries to, each with how it carries it: IPv4-mapped
+ * (::ffff:0:0/96), IPv4-translated (::ffff:0:0:0/96), NAT64 (64:ff9b::/96), 6to4 (2002::/16, the
+ * IPv4 address in groups 1-2) and Teredo (2001::/32: the server in groups 2-3, the client's address
+ * inverted in groups 6-7). Traffic to such an address ends up at the IPv4 address, so it gets the
+ * IPv4 rules. (IPv4-compatible ::/96 and local-use NAT64 64:ff9b:1::/48 are refused as ranges.)
+ */
+function embeddedIpv4(address: string): { ipv4: string; via: string | null }[] {
+  const g = ipv6Groups(address);
+  const zeros = (from: number, to: number) => g.slice(from, to).every((group) => group === 0);
+  if (zeros(0, 5) && g[5] === 0xffff) return [{ ipv4: ipv4Of(g[6], g[7]), via: null }];
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return [{ ipv4: ipv4Of(g[6], g[7]), via: null }];
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return [{ ipv4: ipv4Of(g[6], g[7]), via: null }];
+  if (g[0] === 0x2002) return [{ ipv4: ipv4Of(g[1], g[2]), via: "a 6to4 address whose IPv4 address" }];
+  if (g[0] === 0x2001 && g[1] === 0) {
+    return [
+      { ipv4: ipv4Of(g[2], g[3]), via: "a Teredo address whose server" },
+      { ipv4: ipv4Of(g[6] ^ 0xffff, g[7] ^ 0xffff), via: "a Teredo address whose client" },
+    ];
+  }
+  return [];
 }
 
 /**
@@ -89,8 +122,10 @@ function computeBlockedReason(address: string): string | null {
   const family = net.isIP(normalized);
   if (family === 0) return "not an IP address";
   if (family === 6) {
-    const inner = embeddedIpv4(normalized);
-    if (inner) return computeBlockedReason(inner);
+    for (const { ipv4, via } of embeddedIpv4(normalized)) {
+      const reason = computeBlockedReason(ipv4);
+      if (reason) return via ? `${via} is ${ipv4}, ${reason}` : reason;
+    }
   }
   const type: Family = family === 4 ? "ipv4" : "ipv6";
   for (const { list, range } of compiled) {
@@ -155,6 +190,16 @@ export class OutboundRefusedError extends Error {
   }
 }
 
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+
+/** Answers every address a host name resolves to. Tests pass their own to answer what they need. */
+export type HostResolver = (hostname: string) => Promise<ResolvedAddress[]>;
+
+export const systemResolver: HostResolver = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
+
 export interface ResolvedTarget {
   hostname: string;
   address: string;
@@ -173,16 +218,16 @@ export function literalAddressProblem(url: URL, allowlist: Allowlist): string | 
 }
 
 /**
- * Resolves the URL's host and checks every address. Throws OutboundRefusedError when one of them is
- * not public and neither the host nor that address is on the allowlist. The caller connects to the
- * returned address.
+ * Resolves the URL's host once and checks every address. Throws OutboundRefusedError when one of
+ * them is not public and neither the host nor that address is on the allowlist. The caller connects
+ * to the returned address and must not resolve the name again.
  */
-export async function resolveOutboundTarget(url: URL, allowlist: Allowlist): Promise<ResolvedTarget> {
+export async function resolveOutboundTarget(url: URL, allowlist: Allowlist, resolve: HostResolver = systemResolver): Promise<ResolvedTarget> {
   const hostname = hostOf(url);
   const literal = net.isIP(hostname);
   const addresses = literal
     ? [{ address: hostname, family: literal }]
-    : await dns.promises.lookup(hostname, { all: true, verbatim: true }).catch((error: NodeJS.ErrnoException) => {
+    : await resolve(hostname).catch((error: NodeJS.ErrnoException) => {
         throw Object.assign(new Error(`The host name ${hostname} could not be resolved (${error.code ?? error.message}).`), {
           code: error.code,
         });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { postOutbound } from "@/lib/delivery/http";
 import { outcomeFromHttp } from "@/lib/delivery/outcome";
-import { Allowlist } from "@/lib/delivery/ssrf";
+import { Allowlist, type HostResolver } from "@/lib/delivery/ssrf";
 import { startReceiver, type Receiver } from "./support/receiver";
 
 const ONE_MEGABYTE = 1024 * 1024;
@@ -48,5 +48,51 @@ describe("outbound responses with large bodies", () => {
       retryable: true,
       error: "The receiver answered 503; the delivery will be retried.",
     });
+  });
+});
+
+describe("the connection goes to the address that was checked", () => {
+  it("resolves the name once: a second answer (DNS rebinding) is never asked for nor used", async () => {
+    receiver = await startReceiver(() => ({ status: 200, body: "pinned" }));
+    const asked: string[] = [];
+    // The first answer is checked and allowlisted; any later one points where nothing listens and
+    // what the allowlist does not cover.
+    const rebinding: HostResolver = async (hostname) => {
+      asked.push(hostname);
+      return [{ address: asked.length === 1 ? "127.0.0.1" : "127.0.0.2", family: 4 }];
+    };
+    const result = await postOutbound({
+      url: `http://rebind.test:${receiver.port}/hook`,
+      headers: {},
+      body: "{}",
+      connectTimeoutMs: 2_000,
+      readTimeoutMs: 5_000,
+      allowlist: new Allowlist(["127.0.0.1"]),
+      resolve: rebinding,
+    });
+    expect(result).toMatchObject({ statusCode: 200, body: "pinned", error: null });
+    expect(asked).toEqual(["rebind.test"]);
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0].headers.host).toBe(`rebind.test:${receiver.port}`);
+  });
+
+  it("refuses before connecting when one of the answers is private", async () => {
+    receiver = await startReceiver();
+    const mixed: HostResolver = async () => [
+      { address: "127.0.0.1", family: 4 },
+      { address: "127.0.0.2", family: 4 },
+    ];
+    const result = await postOutbound({
+      url: `http://mixed.test:${receiver.port}/hook`,
+      headers: {},
+      body: "{}",
+      connectTimeoutMs: 2_000,
+      readTimeoutMs: 5_000,
+      allowlist: new Allowlist(["127.0.0.1"]),
+      resolve: mixed,
+    });
+    expect(result).toMatchObject({ statusCode: null, errorKind: "refused" });
+    expect(result.error).toMatch(/^Refused to connect to mixed\.test \(127\.0\.0\.2\): it is a loopback address\./);
+    expect(receiver.requests).toHaveLength(0);
   });
 });

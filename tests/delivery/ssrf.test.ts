@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Allowlist, blockedReason, literalAddressProblem, OutboundRefusedError, resolveOutboundTarget } from "@/lib/delivery/ssrf";
+import { Allowlist, blockedReason, literalAddressProblem, OutboundRefusedError, resolveOutboundTarget, type HostResolver } from "@/lib/delivery/ssrf";
 import { parseDuration } from "@/lib/delivery/duration";
 
 describe("the outbound address guard", () => {
@@ -25,11 +25,29 @@ describe("the outbound address guard", () => {
     ["::ffff:7f00:1", "a loopback address"],
     ["::ffff:169.254.169.254", "a cloud metadata service address"],
     ["64:ff9b::10.0.0.1", "a private address"],
+    ["64:ff9b::7f00:1", "a loopback address"],
+    ["64:ff9b::a9fe:a9fe", "a cloud metadata service address"],
+    ["::ffff:0:10.0.0.1", "a private address"],
+    ["::7f00:1", "a deprecated IPv4-compatible address"],
+    ["::8.8.8.8", "a deprecated IPv4-compatible address"],
+    ["64:ff9b:1::808:808", "a local-use NAT64 address"],
+    ["64:ff9b:1:ffff::1", "a local-use NAT64 address"],
+    ["2002:7f00:1::", "a 6to4 address whose IPv4 address is 127.0.0.1, a loopback address"],
+    ["2002:a00:1::1", "a 6to4 address whose IPv4 address is 10.0.0.1, a private address"],
+    ["2002:a9fe:a9fe:1:2:3:4:5", "a 6to4 address whose IPv4 address is 169.254.169.254, a cloud metadata service address"],
+    ["2002:c0a8:101::", "a 6to4 address whose IPv4 address is 192.168.1.1, a private address"],
+    ["2001:0:a00:1::808:808", "a Teredo address whose server is 10.0.0.1, a private address"],
+    ["2001:0:808:808::80ff:fffe", "a Teredo address whose client is 127.0.0.1, a loopback address"],
+    ["2001:0:808:808:8000:f227:f5ff:fefe", "a Teredo address whose client is 10.0.1.1, a private address"],
+    ["2001:2::1", "a benchmarking address"],
+    ["3fff::1", "a documentation address"],
+    ["192.88.99.1", "a deprecated 6to4 relay address"],
   ])("refuses %s (%s)", (address, reason) => {
     expect(blockedReason(address)).toBe(reason);
   });
 
-  it.each(["93.184.215.14", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8", "172.32.0.1", "100.128.0.1"])("allows the public address %s", (address) => {
+  it.each(["93.184.215.14", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8", "172.32.0.1", "100.128.0.1",
+    "64:ff9b::808:808", "::ffff:0:8.8.8.8", "2002:808:808::1", "2001:0:808:808::f7f7:f7f7", "64:ff9b:2::1", "2003::1", "2001:1::1"])("allows the public address %s", (address) => {
     expect(blockedReason(address)).toBeNull();
   });
 
@@ -54,6 +72,55 @@ describe("the outbound address guard", () => {
     expect(["127.0.0.1", "::1"]).toContain(byName.address);
     const byAddress = await resolveOutboundTarget(new URL("http://127.0.0.1:1/"), new Allowlist(["127.0.0.0/8"]));
     expect(byAddress).toEqual({ hostname: "127.0.0.1", address: "127.0.0.1", family: 4 });
+  });
+
+  describe("checks every address a name resolves to", () => {
+    const answering =
+      (...addresses: string[]): HostResolver =>
+      async () =>
+        addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+    const url = new URL("https://receiver.example/hook");
+
+    it.each([
+      [["8.8.8.8", "10.0.0.1"], "10.0.0.1", "a private address"],
+      [["10.0.0.1", "8.8.8.8"], "10.0.0.1", "a private address"],
+      [["8.8.8.8", "1.1.1.1", "169.254.169.254"], "169.254.169.254", "a cloud metadata service address"],
+      [["2606:4700:4700::1111", "::ffff:127.0.0.1"], "::ffff:127.0.0.1", "a loopback address"],
+      [["8.8.8.8", "2002:a00:1::"], "2002:a00:1::", "a 6to4 address whose IPv4 address is 10.0.0.1, a private address"],
+    ])("refuses %j: one private address among public ones is enough", async (addresses, refused, reason) => {
+      const error = await resolveOutboundTarget(url, new Allowlist([]), answering(...addresses)).catch((e) => e);
+      expect(error).toBeInstanceOf(OutboundRefusedError);
+      expect(error.message).toBe(
+        `Refused to connect to receiver.example (${refused}): it is ${reason}. ` +
+          "Deliveries may only reach public addresses; an Administrator can add the host to the outbound allowlist.",
+      );
+    });
+
+    it("accepts a name whose addresses are all public, and targets the first of them", async () => {
+      const target = await resolveOutboundTarget(url, new Allowlist([]), answering("8.8.4.4", "2001:4860:4860::8888"));
+      expect(target).toEqual({ hostname: "receiver.example", address: "8.8.4.4", family: 4 });
+    });
+
+    it("accepts private addresses only when each one is allowlisted (or the name is)", async () => {
+      const partly = await resolveOutboundTarget(url, new Allowlist(["10.0.0.0/24"]), answering("10.0.0.5", "10.0.1.5")).catch((e) => e);
+      expect(partly).toBeInstanceOf(OutboundRefusedError);
+      expect(partly.message).toMatch(/^Refused to connect to receiver\.example \(10\.0\.1\.5\): it is a private address\./);
+      const both = await resolveOutboundTarget(url, new Allowlist(["10.0.0.0/23"]), answering("10.0.0.5", "10.0.1.5"));
+      expect(both).toEqual({ hostname: "receiver.example", address: "10.0.0.5", family: 4 });
+      const byName = await resolveOutboundTarget(url, new Allowlist(["receiver.example"]), answering("10.0.1.5"));
+      expect(byName).toEqual({ hostname: "receiver.example", address: "10.0.1.5", family: 4 });
+    });
+
+    it("says so when the name has no address or cannot be resolved", async () => {
+      const none = await resolveOutboundTarget(url, new Allowlist([]), answering()).catch((e) => e);
+      expect(none.message).toBe("The host name receiver.example has no addresses.");
+      const failing: HostResolver = async () => {
+        throw Object.assign(new Error("queryA ENOTFOUND receiver.example"), { code: "ENOTFOUND" });
+      };
+      const unresolved = await resolveOutboundTarget(url, new Allowlist([]), failing).catch((e) => e);
+      expect(unresolved.message).toBe("The host name receiver.example could not be resolved (ENOTFOUND).");
+      expect(unresolved.code).toBe("ENOTFOUND");
+    });
   });
 
   it("parses durations", () => {
