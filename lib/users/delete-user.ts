@@ -1,5 +1,6 @@
 import type { Actor } from "@/lib/auth/actor";
 import { requirePermission } from "@/lib/auth/actor";
+import { assertAnAdministratorRemains, lockAdministrators } from "@/lib/auth/administrators";
 import { auditFailures, recordAudit } from "@/lib/audit/record";
 import { getPrisma } from "@/lib/db/client";
 import { getTenant } from "@/lib/tenant/tenant";
@@ -16,7 +17,9 @@ export async function deleteUser(actor: Actor, userId: string): Promise<void> {
     const tenant = await getTenant();
     await prisma
       .$transaction(async (tx) => {
+        await lockAdministrators(tx);
         await tx.user.delete({ where: { id: userId } });
+        await assertAnAdministratorRemains(tx);
         await enqueueUserEvents(tx, actor, { kind: "delete", user }, tenant);
         await recordAudit(tx, actor, { action: "user.delete", targetUserId: userId, targetEmail: user.email });
       })

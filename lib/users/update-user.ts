@@ -1,4 +1,5 @@
 import { requirePermission, type Actor } from "@/lib/auth/actor";
+import { assertAnAdministratorRemains, assertNotDemotingYourself, lockAdministrators, mayRemoveAdministrator } from "@/lib/auth/administrators";
 import { hashPassword, passwordPolicyViolation } from "@/lib/auth/password";
 import { auditFailures, recordAudit } from "@/lib/audit/record";
 import { getPrisma } from "@/lib/db/client";
@@ -65,12 +66,16 @@ export async function updateUser(actor: Actor, userId: string, input: UpdateUser
     if (input.email_verified !== undefined) data.emailVerified = input.email_verified;
     if (input.phone_verified !== undefined) data.phoneVerified = input.phone_verified;
     if (input.blocked !== undefined) data.blocked = input.blocked;
+    assertNotDemotingYourself(actor, userId, data.appMetadata);
+    const guardAdministrators = mayRemoveAdministrator(data);
 
     const prisma = await getPrisma();
     const tenant = await getTenant();
     const row = await prisma
       .$transaction(async (tx) => {
+        if (guardAdministrators) await lockAdministrators(tx);
         const updated = await tx.user.update({ where: { id: userId }, data, select: userSelect });
+        if (guardAdministrators) await assertAnAdministratorRemains(tx, data.appMetadata === undefined ? undefined : "app_metadata");
         await enqueueUserEvents(tx, actor, { kind: "update", user: updated, original: current }, tenant);
         await recordAudit(tx, actor, {
           action,
