@@ -59,7 +59,7 @@ const THREAD_SOURCE = `
 import { parentPort } from "node:worker_threads";
 const { register } = await import("tsx/esm/api");
 register();
-const { runHook } = await import(${JSON.stringify(pathToFileURL(path.join(process.cwd(), "lib", "hooks", "sandbox.ts")).href)});
+const { runHook } = await import(${JSON.stringify(pathToFileURL(path.join(process.cwd(), "lib", "hooks", "sandbox", "index.ts")).href)});
 parentPort.on("message", async ({ id, options }) => {
   try {
     const result = await runHook(options);

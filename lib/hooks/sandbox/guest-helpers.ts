@@ -84,3 +84,11 @@ export const FORMAT_LOG_ARGUMENTS = String.raw`(function (maxChars) {
   var message = parts.join(" ");
   return message.length > maxChars ? message.slice(0, maxChars) : message;
 })`;
+
+export type GuestHelper = "quickCheck" | "replacer" | "describe" | "format";
+export const GUEST_HELPER_SOURCES: Record<GuestHelper, string> = {
+  quickCheck: RESULT_QUICK_CHECK,
+  replacer: RESULT_REPLACER,
+  describe: DESCRIBE_ERROR,
+  format: FORMAT_LOG_ARGUMENTS,
+};

@@ -1,0 +1,209 @@
+/**
+ * What the guest finds besides the language: `console` (and `log`), `require`, and the host functions
+ * (e.g. the post-registration hook's `fetch`), each a bridge that only passes JSON data across.
+ */
+import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from "quickjs-emscripten-core";
+import type { GuestRun } from "./guest-run";
+import { MAX_HOST_ARGUMENTS_BYTES } from "./limits";
+import { parseUntrustedJson, truncateUtf8, utf8Length } from "./plain-json";
+import { toJsonInGuest } from "./result-contract";
+import { errorMessage, LOG_LEVELS, type HookLogEntry, type HookLogLevel, type HostFunction, type HostFunctionContext } from "./types";
+
+const LOG_TRUNCATED_MARKER = "… [log output truncated]";
+const DEFAULT_REQUIRE_HINT = "Hooks run without modules: use standard JavaScript, console.log and the arguments the hook receives.";
+
+export class GuestModules {
+  readonly logs: HookLogEntry[] = [];
+  /** `console.log`, also given to the hook as `ctx.log` when asked. */
+  consoleLog: QuickJSHandle | undefined;
+  private readonly pendingHostCalls = new Set<QuickJSDeferredPromise>();
+  /** Created on the first host call: most runs make none, and an AbortController is not free. */
+  private abortController: AbortController | undefined;
+  /** `console` once built, or what the hook assigned to it. */
+  private consoleValue: QuickJSHandle | undefined;
+  private logBytes = 0;
+  private logsFull = false;
+
+  constructor(private readonly run: GuestRun) {}
+
+  install(): void {
+    this.installConsole();
+    this.installRequire();
+    this.installHostFunctions();
+  }
+
+  /** Only host calls can still move a waiting guest. */
+  get hasPendingHostCalls(): boolean {
+    return this.pendingHostCalls.size > 0;
+  }
+
+  /** Tells host functions still running that the run is over. */
+  abortHostCalls(): void {
+    this.abortController?.abort();
+  }
+
+  disposePendingHostCalls(): void {
+    for (const deferred of this.pendingHostCalls) deferred.dispose();
+    this.pendingHostCalls.clear();
+  }
+
+  private installConsole(): void {
+    const vm = this.run.vm;
+    const log = this.run.own(this.newConsoleMethod("log"));
+    this.consoleLog = log;
+    vm.setProp(vm.global, "log", log);
+    // Most hooks never log, and the console object costs as much to build as the rest of the setup: it
+    // is built on first use, behind an accessor that also keeps what the hook assigns to `console`.
+    vm.defineProp(vm.global, "console", {
+      configurable: true,
+      enumerable: true,
+      get: () => this.run.guarded(() => this.guestConsole(log).dup()) ?? vm.undefined,
+      set: (value) =>
+        this.run.guarded(() => {
+          this.consoleValue = this.run.own(value.dup());
+        }),
+    });
+  }
+
+  private guestConsole(log: QuickJSHandle): QuickJSHandle {
+    if (this.consoleValue) return this.consoleValue;
+    const vm = this.run.vm;
+    const console = this.run.own(vm.newObject());
+    for (const level of LOG_LEVELS) {
+      const method = level === "log" ? log : this.newConsoleMethod(level);
+      vm.setProp(console, level, method);
+      if (method !== log) method.dispose();
+    }
+    this.consoleValue = console;
+    return console;
+  }
+
+  private newConsoleMethod(level: HookLogLevel): QuickJSHandle {
+    return this.run.vm.newFunction(level, this.run.guestCallable((...values) => this.onConsole(level, values)));
+  }
+
+  private onConsole(level: HookLogLevel, values: QuickJSHandle[]): VmCallResult<QuickJSHandle> | void {
+    if (this.logsFull) return;
+    const formatter = this.run.helper("format");
+    if (!formatter) return;
+    const vm = this.run.vm;
+    const remaining = this.run.limits.maxLogBytes - this.logBytes;
+    const maxChars = vm.newNumber(remaining + 1);
+    const formatted = vm.callFunction(formatter, vm.undefined, [maxChars, ...values]);
+    maxChars.dispose();
+    // Interrupts and out-of-memory errors go back to the guest, which cannot catch an interrupt.
+    if (formatted.error) return { error: formatted.error };
+    const message = vm.typeof(formatted.value) === "string" ? vm.getString(formatted.value) : "";
+    formatted.value.dispose();
+    const size = utf8Length(message);
+    if (size <= remaining) {
+      this.logs.push({ level, message });
+      this.logBytes += size;
+      return;
+    }
+    this.logs.push({ level, message: truncateUtf8(message, remaining) + LOG_TRUNCATED_MARKER });
+    this.logsFull = true;
+  }
+
+  private installRequire(): void {
+    const vm = this.run.vm;
+    const hint = this.run.options.requireHint ?? DEFAULT_REQUIRE_HINT;
+    const require = vm.newFunction(
+      "require",
+      this.run.guestCallable((name) => {
+        const moduleName = name && vm.typeof(name) === "string" ? vm.getString(name).slice(0, 200) : "…";
+        return { error: vm.newError(`${this.run.hookName} cannot require('${moduleName}'): modules are not available. ${hint}`) };
+      }),
+    );
+    vm.setProp(vm.global, "require", require);
+    require.dispose();
+  }
+
+  private installHostFunctions(): void {
+    const vm = this.run.vm;
+    for (const name of Object.keys(this.run.options.hostFunctions ?? {})) {
+      const fn = vm.newFunction(name, this.run.guestCallable((...values) => this.onHostFunctionCall(name, values)));
+      vm.setProp(vm.global, name, fn);
+      fn.dispose();
+    }
+  }
+
+  private onHostFunctionCall(name: string, values: QuickJSHandle[]): QuickJSHandle {
+    const vm = this.run.vm;
+    const deferred = vm.newPromise();
+    let count = values.length;
+    while (count > 0 && vm.typeof(values[count - 1]) === "undefined") count--;
+    const argsArray = vm.newArray();
+    // Defined rather than set: setters the hook may have put on Array.prototype do not apply.
+    values.slice(0, count).forEach((value, index) => vm.defineProp(argsArray, index, { value, enumerable: true }));
+    const encoded = toJsonInGuest(this.run, argsArray);
+    argsArray.dispose();
+
+    let args: unknown[] | undefined;
+    let problem: string | undefined;
+    if ("failure" in encoded) problem = encoded.failure.message;
+    else if ("problem" in encoded) problem = encoded.problem;
+    else if (encoded.length > MAX_HOST_ARGUMENTS_BYTES) problem = `the arguments are larger than ${MAX_HOST_ARGUMENTS_BYTES} bytes`;
+    else {
+      try {
+        args = parseUntrustedJson(vm.getString(encoded.text)) as unknown[];
+      } catch (error) {
+        problem = errorMessage(error);
+      }
+    }
+    if ("text" in encoded) encoded.text.dispose();
+    if (!args) {
+      const error = vm.newError({ name: "TypeError", message: `${name}(): ${problem}` });
+      deferred.reject(error);
+      error.dispose();
+      return deferred.handle;
+    }
+
+    this.pendingHostCalls.add(deferred);
+    const hostFunction = this.run.options.hostFunctions?.[name] as HostFunction;
+    this.abortController ??= new AbortController();
+    const context: HostFunctionContext = { hookName: this.run.hookName, signal: this.abortController.signal };
+    const hostArgs = args;
+    // Called from a microtask, so that the host function never runs inside a QuickJS callback.
+    Promise.resolve()
+      .then(() => (this.run.isSettled ? undefined : hostFunction.apply(context, hostArgs)))
+      .then(
+        (value) => this.completeHostCall(deferred, { ok: true, value }),
+        (error: unknown) => this.completeHostCall(deferred, { ok: false, message: errorMessage(error) }),
+      );
+    return deferred.handle;
+  }
+
+  private completeHostCall(
+    deferred: QuickJSDeferredPromise,
+    outcome: { ok: true; value: unknown } | { ok: false; message: string },
+  ): void {
+    if (!this.pendingHostCalls.delete(deferred) || this.run.isSettled) return;
+    try {
+      let failure = outcome.ok ? undefined : outcome.message;
+      let jsonText: string | undefined;
+      if (outcome.ok) {
+        try {
+          jsonText = JSON.stringify(outcome.value);
+        } catch (error) {
+          failure = `the host returned data that is not JSON (${errorMessage(error)})`;
+        }
+      }
+      if (failure !== undefined) {
+        const error = this.run.vm.newError({ name: "Error", message: failure });
+        deferred.reject(error);
+        error.dispose();
+      } else if (jsonText === undefined) {
+        deferred.resolve();
+      } else {
+        const value = this.run.parseInGuest(jsonText);
+        deferred.resolve(value);
+        value.dispose();
+      }
+      this.run.drainJobs();
+    } catch (error) {
+      this.run.failFromHost(error);
+    }
+    this.run.wake();
+  }
+}
