@@ -61,11 +61,14 @@ export async function revokeApiToken(actor: Actor, tokenId: string): Promise<voi
     if (!isUuid(tokenId)) throw notFound("There is no such API token.");
     const prisma = await getPrisma();
     await prisma.$transaction(async (tx) => {
-      const existing = await tx.apiToken.findUnique({ where: { id: tokenId } });
-      if (!existing) throw notFound("There is no such API token.");
-      if (existing.revokedAt) throw new DomainError("conflict", "This API token is already revoked.");
-      await tx.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
-      await recordAudit(tx, actor, { action: "api_token.revoke", details: { tokenId, name: existing.name } });
+      // One conditional statement: of concurrent revocations, only the first finds it unrevoked.
+      const [revoked] = await tx.$queryRaw<{ name: string }[]>`
+        UPDATE api_tokens SET revoked_at = now() WHERE id = ${tokenId}::uuid AND revoked_at IS NULL RETURNING name`;
+      if (!revoked) {
+        const exists = (await tx.apiToken.count({ where: { id: tokenId } })) > 0;
+        throw exists ? new DomainError("conflict", "This API token is already revoked.") : notFound("There is no such API token.");
+      }
+      await recordAudit(tx, actor, { action: "api_token.revoke", details: { tokenId, name: revoked.name } });
     });
   });
 }

@@ -123,6 +123,16 @@ describe("authenticateApiToken", () => {
     expect(audit.details).toEqual({ tokenId: summary.id, name: "revoked" });
   });
 
+  it("of ten concurrent revocations of one token exactly one succeeds; the others are conflicts", async () => {
+    const { summary } = await createApiToken(admins.ian, { name: "revoked at once" });
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => revokeApiToken(admins.ian, summary.id)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refusals = results.flatMap((r) => (r.status === "rejected" ? [r.reason as DomainError] : []));
+    expect(refusals.map((e) => [e.status, e.message])).toEqual(Array(9).fill([409, "This API token is already revoked."]));
+    const audit = await db().prisma.auditLog.findMany({ where: { action: "api_token.revoke", details: { path: ["tokenId"], equals: summary.id } } });
+    expect(audit.map((a) => a.result).sort()).toEqual([...Array(9).fill("failure"), "success"]);
+  });
+
   it("refuses the token of a blocked admin until unblocked", async () => {
     const second = await newAdministrator("blocked.admin@example.com");
     const { token } = await createApiToken(second, { name: "soon blocked" });
