@@ -37,15 +37,29 @@ function userFieldValues(fields: FormUserField[], form: FormData) {
   return values;
 }
 
+/** Memberships typed in the form, comma-separated. */
+export function typedMemberships(text: string): string[] {
+  return text
+    .split(",")
+    .map((membership) => membership.trim())
+    .filter(Boolean);
+}
+
 export function CreateUserForm({
   connections,
   memberships,
   membershipsLabel,
+  createMemberships = false,
+  membershipsError = null,
   userFields,
 }: {
   connections: ConnectionOption[];
   memberships: string[];
   membershipsLabel: string;
+  /** The Memberships Query Hook lets the admin type memberships that are not in the list. */
+  createMemberships?: boolean;
+  /** The Memberships Query Hook failed: the form has no options and says why. */
+  membershipsError?: string | null;
   userFields: FormUserField[];
 }) {
   const router = useRouter();
@@ -70,7 +84,7 @@ export function CreateUserForm({
           repeatPassword: text("repeatPassword"),
           connection: text("connection"),
           username: requiresUsername ? text("username") : undefined,
-          memberships: selectedValues(membershipsRef.current),
+          memberships: [...selectedValues(membershipsRef.current), ...typedMemberships(text("newMemberships"))],
           name: extra.profile.name ?? text("name"),
         }),
       ({ user_id }) => router.push(`/users/${user_id}?created=1`),
@@ -131,6 +145,20 @@ export function CreateUserForm({
         hint="Hold Ctrl (⌘ on a Mac) to choose several."
         error={fieldError("memberships")}
       />
+      {membershipsError && (
+        <p role="alert" className="alert">
+          The Memberships Query Hook failed, so there are no memberships to pick: {membershipsError}
+        </p>
+      )}
+      {createMemberships && (
+        <TextField
+          id="newMemberships"
+          name="newMemberships"
+          label={`New ${membershipsLabel.toLowerCase()}`}
+          autoComplete="off"
+          hint="Separate several with commas."
+        />
+      )}
       {!userFields.some((field) => field.property === "name") && (
         <TextField id="name" name="name" label="Name" autoComplete="off" error={fieldError("name")} />
       )}

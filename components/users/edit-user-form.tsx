@@ -6,6 +6,7 @@ import { useRef, useState } from "react";
 import { FormAlert, SelectField, TextAreaField, TextField, selectedValues } from "@/components/forms/fields";
 import { useAction } from "@/components/forms/use-action";
 import { updateUserAction } from "@/lib/actions/users";
+import { typedMemberships } from "./create-user-form";
 import type { UpdateUserInput } from "@/lib/schemas/user";
 import type { JsonObject } from "@/lib/users/profile";
 
@@ -43,6 +44,11 @@ function parseMetadata(field: MetadataField, text: string): { value: JsonObject 
 interface EditUserFormProps {
   user: EditableUser;
   membershipOptions: string[];
+  /** The Memberships Query Hook lets the admin type memberships that are not in the list. */
+  createMemberships?: boolean;
+  /** The Memberships Query Hook failed: no options, and why. */
+  membershipsError?: string | null;
+  membershipsLabel?: string;
   canEditMetadata: boolean;
 }
 
@@ -61,6 +67,9 @@ export function EditUserForm(props: EditUserFormProps) {
 function EditUserFields({
   user,
   membershipOptions,
+  createMemberships = false,
+  membershipsError = null,
+  membershipsLabel = "Memberships",
   canEditMetadata,
   saved,
   onSubmitting,
@@ -78,7 +87,7 @@ function EditUserFields({
     const username = text("username").trim();
     if (username !== (user.username ?? "")) changes.username = username === "" ? null : username;
     if (text("name").trim() !== (user.name ?? "")) changes.name = text("name");
-    const memberships = selectedValues(membershipsRef.current);
+    const memberships = [...new Set([...selectedValues(membershipsRef.current), ...typedMemberships(text("newMemberships"))])];
     if (!sameSet(memberships, user.memberships)) changes.memberships = memberships;
     if (canEditMetadata) {
       const fieldErrors: Record<string, string> = {};
@@ -136,7 +145,7 @@ function EditUserFields({
         <SelectField
           id="memberships"
           name="memberships"
-          label="Memberships"
+          label={membershipsLabel}
           multiple
           size={Math.min(6, Math.max(2, options.length))}
           ref={membershipsRef}
@@ -145,7 +154,21 @@ function EditUserFields({
           hint="Hold Ctrl (⌘ on a Mac) to choose several."
           error={fieldError("memberships")}
         />
+        {createMemberships && (
+          <TextField
+            id="newMemberships"
+            name="newMemberships"
+            label={`New ${membershipsLabel.toLowerCase()}`}
+            autoComplete="off"
+            hint="Separate several with commas."
+          />
+        )}
       </div>
+      {membershipsError && (
+        <p role="alert" className="alert">
+          The Memberships Query Hook failed, so there are no memberships to pick: {membershipsError}
+        </p>
+      )}
       {canEditMetadata &&
         METADATA_FIELDS.map((field) => (
           <TextAreaField

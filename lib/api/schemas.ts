@@ -32,7 +32,12 @@ export const userProfileSchema = z
 export const userPageSchema = z
   .object({
     users: z.array(userProfileSchema),
-    total: z.number().int().min(0).describe("How many users match the filters, over all pages."),
+    total: z.number().int().min(0).describe("How many users match the filters, over all pages (before the Access Hook)."),
+    hidden: z
+      .number()
+      .int()
+      .min(0)
+      .describe("Users of this page that the Access Hook does not let you read (action read:user): left out of users."),
     page: z.number().int().min(1),
     per_page: z.number().int(),
   })

@@ -1,4 +1,5 @@
 import type { UserProfile } from "@/lib/users/profile";
+import { auth0User } from "./context";
 import type { HookKind } from "./kinds";
 
 /**
@@ -49,9 +50,16 @@ declare namespace Delegate {
     logins_count: number;
   }
 
+  /** A user as Auth0's Management API returns it. */
+  interface Auth0User extends UserProfile {
+    /** The same as user_id (the admin's token subject in DAE). */
+    sub: string;
+    identities: { connection: string; provider: "auth0"; user_id: string; isSocial: false }[];
+  }
+
   interface HookRequest {
-    /** The signed-in admin's full profile, with \`app_metadata\`. */
-    user: UserProfile;
+    /** The signed-in admin's full profile, with \`app_metadata\` and \`identities\`. */
+    user: Auth0User;
   }
 
   interface HookContext {
@@ -96,7 +104,7 @@ declare namespace Delegate {
 const KIND_DECLARATIONS: Record<HookKind, string> = {
   write: `
 declare namespace Delegate {
-  /** The submitted fields. On update, the user's current values for the fields that were not submitted. */
+  /** The submitted fields. On update, only the fields being changed (and always \`memberships\`). */
   interface WritePayload {
     /** The memberships picked in the Memberships field. */
     memberships: string[];
@@ -117,13 +125,15 @@ declare namespace Delegate {
 
   interface WriteRequest extends HookRequest {
     /** The user's current profile. Only on update. */
-    originalUser?: UserProfile;
+    originalUser?: Auth0User;
   }
 
   interface WriteContext extends HookContext {
     /** "create" for a new user, "update" for a change. */
     method: "create" | "update";
     payload: WritePayload;
+    /** On create, what is written when the hook returns nothing (DAE's default): email, username, password, connection, app_metadata.memberships. */
+    defaultPayload?: { email: string; username?: string; password: string; connection: string; app_metadata: Metadata };
     request: WriteRequest;
     /** The user fields of the Settings Query Hook. */
     userFields: UserField[];
@@ -147,7 +157,10 @@ declare namespace Delegate {
     app_metadata?: Metadata;
   }
 
-  /** The Write Hook: runs on every create and update, from the console and the API. */
+  /**
+   * The Write Hook: runs on every create, and on every update of the profile or metadata; for email,
+   * username and password changes only when the Settings Query Hook returns userFields (DAE's rule).
+   */
   type WriteHook = (ctx: WriteContext, callback: Callback<WriteResult>) => void | Promise<unknown>;
 }
 `,
@@ -191,8 +204,8 @@ declare namespace Delegate {
 
   interface AccessContext extends HookContext {
     payload: {
-      /** The user the admin wants to read or act on. */
-      user: UserProfile;
+      /** The user the admin wants to read or act on. For a listed page, called with "read:user" for each row. */
+      user: Auth0User;
       action: UserAction;
     };
   }
@@ -206,12 +219,12 @@ declare namespace Delegate {
   interface MembershipsContext extends HookContext {
     payload: {
       /** The signed-in admin. */
-      user: UserProfile;
+      user: Auth0User;
     };
   }
 
-  /** The options of the Memberships field; with createMemberships the admin may also type new ones. */
-  type MembershipsResult = string[] | { memberships: string[]; createMemberships?: boolean };
+  /** The options of the Memberships field; with createMemberships the admin may also type new ones. Nothing: no memberships. */
+  type MembershipsResult = (string | null)[] | { memberships?: string[]; createMemberships?: boolean } | null | undefined;
 
   /** The Memberships Query Hook. */
   type MembershipsHook = (ctx: MembershipsContext, callback: Callback<MembershipsResult>) => void | Promise<unknown>;
@@ -406,7 +419,7 @@ const POST_REGISTRATION_SAMPLE = {
  * sample payload. For the post-registration hook, `{ user, context }` (its two arguments).
  */
 export function sampleHookContext(kind: HookKind, { admin, connection = DEFAULT_CONNECTION }: SampleContextOptions): unknown {
-  const request = { user: admin };
+  const request = { user: auth0User(admin) };
   const department = departmentOf(admin) ?? "Finance";
   switch (kind) {
     case "write":
@@ -421,15 +434,21 @@ export function sampleHookContext(kind: HookKind, { admin, connection = DEFAULT_
           app_metadata: {},
           user_metadata: { language: "en" },
         },
+        defaultPayload: {
+          email: "jane.doe@example.com",
+          password: "Sample-passw0rd!",
+          connection,
+          app_metadata: { memberships: [department] },
+        },
         request,
         userFields: [],
       };
     case "filter":
       return { request, payload: { search: "", filterBy: {} } };
     case "access":
-      return { request, payload: { user: sampleUser(admin, connection), action: "read:user" } };
+      return { request, payload: { user: auth0User(sampleUser(admin, connection)), action: "read:user" } };
     case "memberships":
-      return { request, payload: { user: admin } };
+      return { request, payload: { user: request.user } };
     case "settings":
       return { request, locale: "en" };
     case "post_registration":

@@ -61,6 +61,8 @@ export interface ExecuteOptions {
   guestPrelude?: string;
   requireHint?: string;
   links?: { userId?: string; eventId?: string };
+  /** Whether this run is worth keeping on the Hooks page; by default failures, logs, and every post-registration run. */
+  record?: (run: HookRunResult) => boolean;
 }
 
 /** Runs a hook and records the execution; the raw result, for callers that handle failure themselves. */
@@ -75,7 +77,7 @@ export async function executeHook(hook: ActiveHook, args: unknown[], options: Ex
     requireHint: options.requireHint,
     contextLog: hook.kind !== "post_registration",
   });
-  await recordHookExecution(hook.kind, run, options.links);
+  if (!options.record || options.record(run)) await recordHookExecution(hook.kind, run, options.links);
   return run;
 }
 

@@ -1,7 +1,7 @@
 import { can, requirePermission, type Actor } from "@/lib/auth/actor";
 import { adminRolesOf } from "@/lib/auth/roles";
 import { DomainError } from "@/lib/errors";
-import { hookRequest } from "@/lib/hooks/context";
+import { auth0User, hookRequest } from "@/lib/hooks/context";
 import { executeHook, loadActiveHook } from "@/lib/hooks/execute";
 import type { UserProfile } from "./profile";
 
@@ -38,8 +38,30 @@ export async function assertUserAccess(actor: Actor, user: UserProfile, action: 
   }
   const hook = await loadActiveHook("access");
   if (!hook) return;
-  const run = await executeHook(hook, [{ request: hookRequest(actor), payload: { user, action } }], {
+  const run = await executeHook(hook, [{ request: hookRequest(actor), payload: { user: auth0User(user), action } }], {
     links: { userId: user.user_id },
   });
   if (!run.ok) throw new DomainError("forbidden", run.error?.message ?? "The Access Hook denied this action.");
+}
+
+/**
+ * The rows of a listed page the Access Hook lets the actor read (`read:user` for each, as DAE's
+ * users list asks). A denied row is left out; DAE fails the whole page instead, which hides every
+ * allowed user because of one. A refusal is an ordinary answer and is not recorded as a failed
+ * run; a hook that fails otherwise (timeout, memory, an invalid result) denies its row and is recorded.
+ */
+export async function readableRows(actor: Actor, users: UserProfile[]): Promise<{ users: UserProfile[]; hidden: number }> {
+  const hook = await loadActiveHook("access");
+  if (!hook || users.length === 0) return { users, hidden: 0 };
+  const request = hookRequest(actor);
+  const runs = await Promise.all(
+    users.map((user) =>
+      executeHook(hook, [{ request, payload: { user: auth0User(user), action: "read:user" } }], {
+        links: { userId: user.user_id },
+        record: (run) => run.error?.kind !== "callback_error" || run.logs.length > 0,
+      }),
+    ),
+  );
+  const readable = users.filter((_, index) => runs[index].ok);
+  return { users: readable, hidden: users.length - readable.length };
 }

@@ -5,11 +5,15 @@ import { hookRequest } from "@/lib/hooks/context";
 import { runActiveHook } from "@/lib/hooks/execute";
 import { filterHookResultSchema, userFilterToSql } from "@/lib/hooks/user-filter";
 import type { ListUsersInput } from "@/lib/schemas/user";
+import { readableRows } from "./access";
 import { toUserProfile, userSelect, type UserProfile } from "./profile";
 
 export interface UserPage {
   users: UserProfile[];
+  /** Counted before the Access Hook: rows it denies stay in the total (see `hidden`). */
   total: number;
+  /** Rows of this page the Access Hook did not let the admin read; they are left out of `users`. */
+  hidden: number;
   page: number;
   per_page: number;
 }
@@ -72,11 +76,14 @@ export async function listUsers(actor: Actor, input: ListUsersInput): Promise<Us
   const ids = idRows.map((row) => row.id);
   const rows = ids.length ? await prisma.user.findMany({ where: { id: { in: ids } }, select: userSelect }) : [];
   const byId = new Map(rows.map((row) => [row.id, row]));
+  const listed = ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toUserProfile(row)] : [];
+  });
+  const { users, hidden } = await readableRows(actor, listed);
   return {
-    users: ids.flatMap((id) => {
-      const row = byId.get(id);
-      return row ? [toUserProfile(row)] : [];
-    }),
+    users,
+    hidden,
     total: Number(countRows[0]?.total ?? 0),
     page: input.page,
     per_page: input.per_page,

@@ -93,23 +93,22 @@ describe("the seed's Write Hook (demo hooks installed)", () => {
     expect(user.app_metadata.department).toBe("Sales");
   });
 
-  it("on update writes only the keys the hook returns (unchanged keys removed)", async () => {
+  it("on update gets only the changed fields (and memberships) and writes only the keys it returns", async () => {
     await install("write", undefined); // the seed's hook does not keep the name
     const user = await createUser(admins.ian, newUser(["HR"], { name: "Before" }));
     await install(
       "write",
       `function (ctx, callback) {
-      var profile = { email: ctx.payload.email, name: ctx.payload.name, connection: ctx.payload.connection };
-      Object.keys(profile).forEach(function (key) { if (profile[key] === ctx.request.originalUser[key]) delete profile[key]; });
-      console.log('writing ' + Object.keys(profile).join(','));
-      callback(null, profile);
+      console.log('payload ' + Object.keys(ctx.payload).sort().join(',') + ' of ' + ctx.request.originalUser.name);
+      callback(null, { email: ctx.payload.email });
     }`,
     );
-    const updated = await updateUser(admins.ian, user.user_id, { email: "changed-by-hook@example.com" });
+    const updated = await updateUser(admins.ian, user.user_id, { email: "changed-by-hook@example.com", given_name: "Jo" });
     expect(updated.email).toBe("changed-by-hook@example.com");
     expect(updated.name).toBe("Before");
+    expect(updated.given_name).toBe(null);
     const execution = await db().prisma.hookExecution.findFirst({ where: { kind: "write" }, orderBy: { createdAt: "desc" } });
-    expect(execution?.logs).toEqual([{ level: "log", message: "writing email" }]);
+    expect(execution?.logs).toEqual([{ level: "log", message: "payload email,given_name,memberships of Before" }]);
   });
 
   it("the seed hook's update keeps the department and changes the email", async () => {

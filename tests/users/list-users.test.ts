@@ -70,7 +70,7 @@ describe("listUsers: search", () => {
   });
 
   it("returns nothing, with a total of 0, when nothing matches", async () => {
-    expect(await list({ search: "no-such-person" })).toEqual({ users: [], total: 0, page: 1, per_page: 25 });
+    expect(await list({ search: "no-such-person" })).toEqual({ users: [], total: 0, hidden: 0, page: 1, per_page: 25 });
   });
 
   it("ignores an empty or blank search", async () => {
@@ -173,7 +173,7 @@ describe("listUsers: pages", () => {
 
   it("returns an empty page past the end, with the total", async () => {
     const total = (await everyUser()).length;
-    expect(await list({ page: 99 })).toEqual({ users: [], total, page: 99, per_page: 25 });
+    expect(await list({ page: 99 })).toEqual({ users: [], total, hidden: 0, page: 99, per_page: 25 });
   });
 
   it("never returns the password hash", async () => {

@@ -26,7 +26,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       (page) => ({ page, error: null }),
       (error: unknown) => {
         if (!(error instanceof DomainError)) throw error;
-        return { page: { users: [], total: 0, page: input.page, per_page: input.per_page }, error: error.message };
+        return { page: { users: [], total: 0, hidden: 0, page: input.page, per_page: input.per_page }, error: error.message };
       },
     ),
     listConnections(),
@@ -63,6 +63,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
         {page.total === 1 ? "1 user" : `${page.total} users`}
         {filtered && " match"}
       </p>
+      {page.hidden > 0 && (
+        <p className="notice" role="status">
+          {page.hidden === 1 ? "1 user" : `${page.hidden} users`} of this page {page.hidden === 1 ? "is" : "are"} not shown: the Access
+          Hook does not let you read {page.hidden === 1 ? "it" : "them"}.
+        </p>
+      )}
       {page.users.length > 0 ? (
         <>
           <UsersTable users={page.users} input={input} columns={settings ? listColumns(settings) : []} />
@@ -77,7 +83,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
         </>
       ) : (
         <div className="empty panel">
-          {page.total > 0 ? (
+          {page.hidden > 0 ? (
+            <>The Access Hook does not let you read any user of this page.</>
+          ) : page.total > 0 ? (
             <>
               This page is past the end of the list.{" "}
               <Link href={hrefWith("/users", { ...listQuery(input), page: undefined })}>Go to the first page</Link>.

@@ -9,7 +9,7 @@ import { UserActions } from "@/components/users/user-actions";
 import { listUserAuditEntries } from "@/lib/audit/list-audit";
 import { can } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
-import { listMembershipOptions } from "@/lib/departments/memberships";
+import { membershipOptionsForForm } from "@/lib/departments/memberships";
 import { DomainError } from "@/lib/errors";
 import { getConsoleSettings } from "@/lib/hooks/console-settings";
 import { getUser } from "@/lib/users/get-user";
@@ -33,7 +33,7 @@ export default async function UserPage({ params, searchParams }: Props) {
   }
   const [auditEntries, membershipOptions, settings] = await Promise.all([
     listUserAuditEntries(actor, user),
-    listMembershipOptions(actor),
+    membershipOptionsForForm(actor),
     getConsoleSettings(actor).catch(() => null),
   ]);
   const memberships = membershipsOf(user);
@@ -151,7 +151,10 @@ export default async function UserPage({ params, searchParams }: Props) {
               user_metadata: user.user_metadata,
               app_metadata: user.app_metadata,
             }}
-            membershipOptions={membershipOptions}
+            membershipOptions={membershipOptions.memberships}
+            createMemberships={membershipOptions.createMemberships}
+            membershipsError={membershipOptions.error}
+            membershipsLabel={settings?.dict.memberships ?? "Memberships"}
             canEditMetadata={canEditMetadata}
           />
           <ChangePasswordForm userId={user.user_id} />

@@ -3,7 +3,7 @@ import { Forbidden } from "@/components/ui/notice";
 import { can } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
 import { listConnections } from "@/lib/connections/connections";
-import { getMembershipOptions } from "@/lib/departments/memberships";
+import { membershipOptionsForForm } from "@/lib/departments/memberships";
 import { formUserFields, getConsoleSettings } from "@/lib/hooks/console-settings";
 
 export default async function NewUserPage() {
@@ -13,7 +13,7 @@ export default async function NewUserPage() {
   }
   const [allConnections, memberships, settings] = await Promise.all([
     listConnections({ databaseOnly: true }),
-    getMembershipOptions(actor),
+    membershipOptionsForForm(actor),
     getConsoleSettings(actor),
   ]);
   if (!settings.canCreateUser) {
@@ -38,6 +38,8 @@ export default async function NewUserPage() {
       <CreateUserForm
         connections={connections.map((c) => ({ name: c.name, requiresUsername: c.requiresUsername }))}
         memberships={memberships.memberships}
+        createMemberships={memberships.createMemberships}
+        membershipsError={memberships.error}
         membershipsLabel={settings.dict.memberships ?? "Memberships"}
         userFields={formUserFields(settings, "create")}
       />

@@ -1,0 +1,222 @@
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Actor } from "@/lib/auth/actor";
+import { clearAllMemos } from "@/lib/cache/memo";
+import { getMembershipOptions, membershipOptionsForForm } from "@/lib/departments/memberships";
+import type { DomainError } from "@/lib/errors";
+import type { HookKind } from "@/lib/hooks/kinds";
+import { saveHook } from "@/lib/hooks/manage/save-hook";
+import { createUserSchema, listUsersSchema } from "@/lib/schemas/user";
+import { DEMO_CONNECTION } from "@/lib/seed/demo-data";
+import { createUser } from "@/lib/users/create-user";
+import { listUsers } from "@/lib/users/list-users";
+import { updateUser } from "@/lib/users/update-user";
+import { useTestDatabase } from "../helpers/db";
+import { seedAndLoadAdmins, type DemoAdmin } from "../helpers/fixtures";
+
+/** When each hook runs and what it gets and returns, as in Auth0's Delegated Administration extension (DAE). */
+
+const db = useTestDatabase();
+let admins: Record<DemoAdmin, Actor>;
+
+beforeAll(async () => {
+  admins = await seedAndLoadAdmins(db(), 12);
+});
+
+async function install(kind: HookKind, code: string | undefined) {
+  await db().prisma.hookVersion.deleteMany({ where: { kind } });
+  await db().prisma.hook.deleteMany({ where: { kind } });
+  clearAllMemos();
+  if (code) await saveHook(admins.ian, { kind, code, enabled: true, timeoutMs: 1_000 });
+}
+
+beforeEach(async () => {
+  for (const kind of ["write", "filter", "access", "memberships", "settings"] as const) await install(kind, undefined);
+  await db().prisma.hookExecution.deleteMany({});
+});
+
+let counter = 0;
+const newUser = (overrides: Record<string, unknown> = {}) =>
+  createUserSchema.parse({
+    email: `dae${++counter}@example.com`,
+    password: "Correct-horse-1",
+    connection: DEMO_CONNECTION,
+    memberships: ["HR"],
+    ...overrides,
+  });
+
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error("expected the call to fail");
+    },
+    (error: unknown) => error as DomainError,
+  );
+
+const lastLogs = async (kind: HookKind) =>
+  (await db().prisma.hookExecution.findFirst({ where: { kind }, orderBy: { createdAt: "desc" } }))?.logs;
+
+describe("ctx.request.user", () => {
+  it("is the admin as an Auth0 profile, with sub and an auth0 identity of the connection", async () => {
+    await install(
+      "write",
+      `function (ctx, callback) {
+        var u = ctx.request.user;
+        ctx.log(u.sub === u.user_id, u.email, JSON.stringify(u.identities), u.app_metadata.department);
+        callback(null, ctx.defaultPayload);
+      }`,
+    );
+    await createUser(admins.kelly, newUser({ memberships: ["Finance"] }));
+    const identity = { connection: DEMO_CONNECTION, provider: "auth0", user_id: admins.kelly.id, isSocial: false };
+    expect(await lastLogs("write")).toEqual([{ level: "log", message: `true kelly@example.com ${JSON.stringify([identity])} Finance` }]);
+  });
+});
+
+describe("Write Hook on create", () => {
+  it("gets DAE's defaultPayload, and a result of nothing writes it", async () => {
+    await install("write", "function (ctx, callback) { ctx.log(JSON.stringify(ctx.defaultPayload)); callback(); }");
+    const user = await createUser(admins.ian, newUser({ email: "default-payload@example.com", name: "Not in DAE's default", memberships: ["HR", "IT"] }));
+    expect(await lastLogs("write")).toEqual([
+      {
+        level: "log",
+        message: JSON.stringify({
+          email: "default-payload@example.com",
+          password: "Correct-horse-1",
+          connection: DEMO_CONNECTION,
+          app_metadata: { memberships: ["HR", "IT"] },
+        }),
+      },
+    ]);
+    expect(user).toMatchObject({ email: "default-payload@example.com", name: null, app_metadata: { memberships: ["HR", "IT"] } });
+  });
+
+  it("without memberships, defaultPayload's app_metadata is empty", async () => {
+    await install("write", "function (ctx, callback) { callback(null, ctx.defaultPayload); }");
+    const user = await createUser(admins.ian, newUser({ memberships: [] }));
+    expect(user.app_metadata).toEqual({});
+  });
+
+  it("accepts a result with keys Delegate does not store and ignores them", async () => {
+    await install(
+      "write",
+      `function (ctx, callback) {
+        callback(null, { email: ctx.payload.email, password: ctx.payload.password, connection: ctx.payload.connection,
+          memberships: ctx.payload.memberships, verify_email: false, app_metadata: { team: 'x' } });
+      }`,
+    );
+    const user = await createUser(admins.ian, newUser());
+    expect(user.app_metadata).toEqual({ team: "x" });
+    expect(Object.keys(user)).not.toContain("memberships");
+  });
+});
+
+describe("Write Hook on update", () => {
+  const REFUSE_ALL = "function (ctx, callback) { callback(new Error('Write Hook ran for ' + Object.keys(ctx.payload).sort().join(','))); }";
+
+  it("does not run for an email, username or password change when the Settings Query Hook declares no user fields", async () => {
+    const user = await createUser(admins.ian, newUser());
+    await install("write", REFUSE_ALL);
+    const updated = await updateUser(admins.ian, user.user_id, { email: "credentials-only@example.com", password: "Another-horse-2" });
+    expect(updated.email).toBe("credentials-only@example.com");
+  });
+
+  it("runs for an email change when the Settings Query Hook returns userFields", async () => {
+    const user = await createUser(admins.ian, newUser());
+    await install("write", REFUSE_ALL);
+    await install("settings", "function (ctx, cb) { cb(null, { userFields: [{ property: 'name', label: 'Name', edit: { type: 'text' } }] }); }");
+    const error = await errorOf(updateUser(admins.ian, user.user_id, { email: "with-fields@example.com" }));
+    expect(error.message).toBe("Write Hook ran for email,memberships");
+  });
+
+  it("runs for every profile change, with only the changed fields", async () => {
+    const user = await createUser(admins.ian, newUser());
+    await install("write", REFUSE_ALL);
+    const error = await errorOf(updateUser(admins.ian, user.user_id, { name: "Profile" }));
+    expect(error.message).toBe("Write Hook ran for memberships,name");
+  });
+
+  it("merges returned metadata into the stored one like Auth0's PATCH: other keys stay, null removes", async () => {
+    const user = await createUser(admins.ian, newUser({ app_metadata: { department: "HR", roles: [], keep: 1, drop: 2 } }));
+    await install(
+      "write",
+      "function (ctx, callback) { callback(null, { name: ctx.payload.name, app_metadata: { department: 'IT', drop: null } }); }",
+    );
+    const updated = await updateUser(admins.ian, user.user_id, { name: "Merged" });
+    expect(updated.name).toBe("Merged");
+    expect(updated.app_metadata).toEqual({ department: "IT", roles: [], keep: 1, memberships: ["HR"] });
+  });
+
+  it("a result of nothing writes the submitted changes", async () => {
+    const user = await createUser(admins.ian, newUser());
+    await install("write", "function (ctx, callback) { callback(); }");
+    const updated = await updateUser(admins.ian, user.user_id, { name: "As submitted" });
+    expect(updated.name).toBe("As submitted");
+  });
+});
+
+describe("Access Hook on a listed page (read:user for each row)", () => {
+  const DENY_BY_MARK = `function (ctx, callback) {
+    if (ctx.payload.action !== 'read:user') return callback();
+    if ((ctx.payload.user.user_metadata || {}).secret) return callback(new Error('Secret user'));
+    callback();
+  }`;
+
+  it("leaves out every denied row and says how many, without recording the refusals", async () => {
+    const search = `acl${Date.now().toString(36)}`;
+    for (let i = 0; i < 3; i++) await createUser(admins.ian, newUser({ email: `${search}-open${i}@example.com` }));
+    for (let i = 0; i < 2; i++) await createUser(admins.ian, newUser({ email: `${search}-secret${i}@example.com`, user_metadata: { secret: true } }));
+    await install("access", DENY_BY_MARK);
+    const page = await listUsers(admins.ian, listUsersSchema.parse({ search, per_page: 100 }));
+    expect(page.users.map((user) => user.email).sort()).toEqual([0, 1, 2].map((i) => `${search}-open${i}@example.com`));
+    expect(page.hidden).toBe(2);
+    expect(page.total).toBe(5);
+    expect(await db().prisma.hookExecution.count({ where: { kind: "access" } })).toBe(0);
+  });
+
+  it("hides the row of a hook that fails otherwise, and records that failure", async () => {
+    const search = `aclfail${Date.now().toString(36)}`;
+    await createUser(admins.ian, newUser({ email: `${search}@example.com` }));
+    await install("access", "function (ctx, callback) { null.boom; }");
+    const page = await listUsers(admins.ian, listUsersSchema.parse({ search }));
+    expect(page).toMatchObject({ users: [], hidden: 1, total: 1 });
+    expect(await db().prisma.hookExecution.count({ where: { kind: "access", outcome: "error" } })).toBe(1);
+  });
+
+  it("without an Access Hook every row is shown and nothing is hidden", async () => {
+    const search = `aclnone${Date.now().toString(36)}`;
+    await createUser(admins.ian, newUser({ email: `${search}@example.com`, user_metadata: { secret: true } }));
+    expect(await listUsers(admins.ian, listUsersSchema.parse({ search }))).toMatchObject({ hidden: 0, total: 1 });
+  });
+});
+
+describe("Memberships Query Hook results", () => {
+  const options = async (result: string) => {
+    await install("memberships", `function (ctx, callback) { callback(null, ${result}); }`);
+    return getMembershipOptions(admins.ian);
+  };
+
+  it("an array, an object, or nothing", async () => {
+    expect(await options("['A', 'B']")).toEqual({ memberships: ["A", "B"], createMemberships: false });
+    expect(await options("{ memberships: ['A'], createMemberships: true }")).toEqual({ memberships: ["A"], createMemberships: true });
+    expect(await options("{ createMemberships: true }")).toEqual({ memberships: [], createMemberships: true });
+    expect(await options("undefined")).toEqual({ memberships: [], createMemberships: false });
+    expect(await options("null")).toEqual({ memberships: [], createMemberships: false });
+  });
+
+  it("null entries offer nothing", async () => {
+    expect(await options("['A', null, 'B']")).toEqual({ memberships: ["A", "B"], createMemberships: false });
+  });
+
+  it("with createMemberships, a typed membership is accepted; without, it is refused", async () => {
+    await options("{ memberships: ['HR'], createMemberships: true }");
+    const user = await createUser(admins.ian, newUser({ memberships: ["Brand new team"] }));
+    expect(user.app_metadata).toEqual({ memberships: ["Brand new team"] });
+    await options("['HR']");
+    const error = await errorOf(createUser(admins.ian, newUser({ memberships: ["Brand new team"] })));
+    expect(error.fieldErrors).toEqual({ memberships: "Not a membership you can assign: Brand new team." });
+  });
+
+  it("an error gives the form no options and the hook's error", async () => {
+    await install("memberships", "function (ctx, callback) { callback(new Error('Directory offline.')); }");
+    expect(await membershipOptionsForForm(admins.ian)).toEqual({ memberships: [], createMemberships: false, error: "Directory offline." });
+  });
+});
