@@ -33,7 +33,7 @@ const departmentNames = memoize(5_000, async () => {
 /** The options of the Memberships field: the Memberships Query Hook's answer, or the department list. */
 export async function getMembershipOptions(actor: Actor): Promise<MembershipOptions> {
   const request = hookRequest(actor);
-  const run = await runActiveHook("memberships", [{ request, payload: { user: request.user } }], membershipsHookResultSchema);
+  const run = await runActiveHook("memberships", [{ request, payload: { user: request.user } }], membershipsHookResultSchema, actor);
   if (run.configured) return run.result;
   return { memberships: await departmentNames.get(), createMemberships: false };
 }

@@ -54,7 +54,7 @@ export const DEFAULT_CONSOLE_SETTINGS: ConsoleSettings = settingsHookResultSchem
 
 /** The console's settings for this admin: the Settings Query Hook's answer, or the defaults. */
 export async function getConsoleSettings(actor: Actor, locale = "en"): Promise<ConsoleSettings> {
-  const run = await runActiveHook("settings", [{ request: hookRequest(actor), locale }], settingsHookResultSchema);
+  const run = await runActiveHook("settings", [{ request: hookRequest(actor), locale }], settingsHookResultSchema, actor);
   return run.configured ? run.result : DEFAULT_CONSOLE_SETTINGS;
 }
 

@@ -1,8 +1,10 @@
 import type { z } from "zod";
+import type { Actor } from "@/lib/auth/actor";
 import { memoize } from "@/lib/cache/memo";
 import { getPrisma } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { customDataFunctions, mayUseCustomData } from "./custom-data";
 import { HOOK_NAMES, type HookKind } from "./kinds";
 import { type HookRunResult, type HostFunction } from "./sandbox";
 import { runRequestHook } from "./sandbox-threads";
@@ -57,6 +59,8 @@ export async function recordHookExecution(
 }
 
 export interface ExecuteOptions {
+  /** The admin on whose behalf the hook runs: gives DAE's hooks ctx.read() / ctx.write() (audited as this admin). */
+  actor?: Actor;
   hostFunctions?: Record<string, HostFunction>;
   guestPrelude?: string;
   requireHint?: string;
@@ -65,12 +69,20 @@ export interface ExecuteOptions {
   record?: (run: HookRunResult) => boolean;
 }
 
+/** DAE's `ctx.global` cache object, empty in every run here (each run has a fresh sandbox); added only for hooks that name it. */
+function withContextGlobal(code: string, args: unknown[]): unknown[] {
+  const [context, ...rest] = args;
+  if (!/\bglobal\b/.test(code) || !context || typeof context !== "object" || Array.isArray(context)) return args;
+  return [{ global: {}, ...context }, ...rest];
+}
+
 /** Runs a hook and records the execution; the raw result, for callers that handle failure themselves. */
 export async function executeHook(hook: ActiveHook, args: unknown[], options: ExecuteOptions = {}): Promise<HookRunResult> {
   const run = await runRequestHook({
     hookName: HOOK_NAMES[hook.kind],
     code: hook.code,
-    args,
+    args: withContextGlobal(hook.code, args),
+    contextFunctions: options.actor && mayUseCustomData(hook.code) ? customDataFunctions(options.actor, hook.kind) : undefined,
     timeoutMs: hook.timeoutMs,
     hostFunctions: options.hostFunctions,
     guestPrelude: options.guestPrelude,
@@ -89,10 +101,11 @@ export async function runActiveHook<S extends z.ZodType>(
   kind: HookKind,
   args: unknown[],
   schema: S,
+  actor?: Actor,
 ): Promise<{ configured: false } | { configured: true; result: z.output<S> }> {
   const hook = await loadActiveHook(kind);
   if (!hook) return { configured: false };
-  const run = await executeHook(hook, args);
+  const run = await executeHook(hook, args, { actor });
   if (!run.ok) throw new DomainError("hook", run.error?.message ?? `${HOOK_NAMES[kind]} failed.`);
   const parsed = schema.safeParse(run.result);
   if (!parsed.success) {

@@ -82,6 +82,7 @@ export async function newUserRecord(actor: Actor, input: CreateUserInput, settin
     "write",
     [{ method: "create", payload, defaultPayload: fallback, request: hookRequest(actor), userFields: settings.userFields }],
     z.preprocess((result) => result ?? fallback, writeHookCreateResultSchema),
+    actor,
   );
   if (run.configured) return run.result;
   const { memberships, ...fields } = payload;
@@ -142,6 +143,7 @@ export async function userChanges(
     "write",
     [{ method: "update", payload, request: hookRequest(actor, current), userFields: settings.userFields }],
     z.preprocess((result) => result ?? submitted, writeHookUpdateResultSchema),
+    actor,
   );
   if (!hook.configured) return submitted;
   const changes: UserChanges = { ...hook.result };

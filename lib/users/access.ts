@@ -40,6 +40,7 @@ export async function assertUserAccess(actor: Actor, user: UserProfile, action: 
   if (!hook) return;
   const run = await executeHook(hook, [{ request: hookRequest(actor), payload: { user: auth0User(user), action } }], {
     links: { userId: user.user_id },
+    actor,
   });
   if (!run.ok) throw new DomainError("forbidden", run.error?.message ?? "The Access Hook denied this action.");
 }
@@ -58,6 +59,7 @@ export async function readableRows(actor: Actor, users: UserProfile[]): Promise<
     users.map((user) =>
       executeHook(hook, [{ request, payload: { user: auth0User(user), action: "read:user" } }], {
         links: { userId: user.user_id },
+        actor,
         record: (run) => run.error?.kind !== "callback_error" || run.logs.length > 0,
       }),
     ),

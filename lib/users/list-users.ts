@@ -52,6 +52,7 @@ async function visibilityCondition(actor: Actor, input: ListUsersInput): Promise
     "filter",
     [{ request: hookRequest(actor), payload: { search: input.search ?? "", filterBy: { connection: input.connection, membership: input.membership } } }],
     filterHookResultSchema,
+    actor,
   );
   return run.configured && run.result ? userFilterToSql(run.result) : null;
 }

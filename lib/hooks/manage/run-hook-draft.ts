@@ -4,7 +4,8 @@ import { loadDeliverySettings } from "@/lib/delivery/settings";
 import type { RunHookDraftInput } from "@/lib/schemas/hook";
 import { HOOK_NAMES } from "../kinds";
 import { POST_REGISTRATION_FETCH_PRELUDE, POST_REGISTRATION_REQUIRE_HINT, restrictedFetch } from "../post-registration";
-import type { HookLogEntry } from "../sandbox";
+import { readCustomData } from "../custom-data";
+import type { HookLogEntry, HostFunction } from "../sandbox";
 import { runRequestHook } from "../sandbox-threads";
 
 export interface RunnerResult {
@@ -14,6 +15,18 @@ export interface RunnerResult {
   error?: { message: string; line?: number; column?: number };
   logs: HookLogEntry[];
   durationMs: number;
+}
+
+/** The Runner reads the stored custom data but never writes it: ctx.write() resolves without storing anything. */
+function runnerCustomData(): Record<"read" | "write", HostFunction> {
+  return {
+    async read() {
+      return (await readCustomData()).data;
+    },
+    async write() {
+      return undefined;
+    },
+  };
 }
 
 /**
@@ -37,6 +50,7 @@ export async function runHookDraft(actor: Actor, input: RunHookDraftInput): Prom
     args,
     timeoutMs: input.timeoutMs,
     contextLog: !postRegistration,
+    ...(!postRegistration && { contextFunctions: runnerCustomData() }),
     ...(prisma && {
       hostFunctions: { __delegateFetch: restrictedFetch(prisma, (await loadDeliverySettings(prisma)).outboundAllowlist) },
       guestPrelude: POST_REGISTRATION_FETCH_PRELUDE,

@@ -170,9 +170,9 @@ export class HookExecution implements GuestRun {
     }
     const args = this.input.args.map((text) => this.own(this.parseInGuest(text)));
     const consoleLog = this.modules.consoleLog;
-    if (this.options.contextLog && consoleLog && args[0] && vm.typeof(args[0]) === "object" && !vm.eq(args[0], vm.null)) {
-      vm.setProp(args[0], "log", consoleLog);
-    }
+    const context = args[0] && vm.typeof(args[0]) === "object" && !vm.eq(args[0], vm.null) ? args[0] : undefined;
+    if (context && this.options.contextLog && consoleLog) vm.setProp(context, "log", consoleLog);
+    if (context) this.modules.installContextFunctions(context);
     if (this.options.guestPrelude) {
       const prelude = vm.evalCode(this.options.guestPrelude, HELPER_FILENAME, { type: "global" });
       if (prelude.error) return this.onGuestException(prelude.error);

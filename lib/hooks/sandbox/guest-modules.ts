@@ -121,14 +121,28 @@ export class GuestModules {
 
   private installHostFunctions(): void {
     const vm = this.run.vm;
-    for (const name of Object.keys(this.run.options.hostFunctions ?? {})) {
-      const fn = vm.newFunction(name, this.run.guestCallable((...values) => this.onHostFunctionCall(name, values)));
+    for (const [name, hostFunction] of Object.entries(this.run.options.hostFunctions ?? {})) {
+      const fn = this.newHostFunction(name, hostFunction);
       vm.setProp(vm.global, name, fn);
       fn.dispose();
     }
   }
 
-  private onHostFunctionCall(name: string, values: QuickJSHandle[]): QuickJSHandle {
+  /** Sets the context functions (see HookRunOptions.contextFunctions) on the hook's first argument. */
+  installContextFunctions(target: QuickJSHandle): void {
+    for (const [name, hostFunction] of Object.entries(this.run.options.contextFunctions ?? {})) {
+      const fn = this.newHostFunction(name, hostFunction);
+      this.run.vm.setProp(target, name, fn);
+      fn.dispose();
+    }
+  }
+
+  /** A guest function returning a promise that the host function settles. */
+  private newHostFunction(name: string, hostFunction: HostFunction): QuickJSHandle {
+    return this.run.vm.newFunction(name, this.run.guestCallable((...values) => this.onHostFunctionCall(name, hostFunction, values)));
+  }
+
+  private onHostFunctionCall(name: string, hostFunction: HostFunction, values: QuickJSHandle[]): QuickJSHandle {
     const vm = this.run.vm;
     const deferred = vm.newPromise();
     let count = values.length;
@@ -160,7 +174,6 @@ export class GuestModules {
     }
 
     this.pendingHostCalls.add(deferred);
-    const hostFunction = this.run.options.hostFunctions?.[name] as HostFunction;
     this.abortController ??= new AbortController();
     const context: HostFunctionContext = { hookName: this.run.hookName, signal: this.abortController.signal };
     const hostArgs = args;

@@ -23,7 +23,8 @@ const MAX_MEMORY_LIMIT_BYTES = 1024 * MIB;
  */
 export const MAX_STACK_BYTES = 128 * 1024;
 export const MAX_ERROR_CHARS = 2_000;
-export const MAX_HOST_ARGUMENTS_BYTES = 64 * 1024;
+/** Room for DAE's 400 KB custom data passed to ctx.write(); each host function bounds its own input further. */
+export const MAX_HOST_ARGUMENTS_BYTES = 512 * 1024;
 
 export interface RunLimits {
   timeoutMs: number;

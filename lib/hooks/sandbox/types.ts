@@ -42,6 +42,8 @@ export interface HookRunOptions {
   globals?: Record<string, unknown>;
   /** Adds `log` (console.log) to the first argument when it is an object: `ctx.log` of the Auth0 contract. */
   contextLog?: boolean;
+  /** Host functions set as methods of the first argument when it is an object, e.g. DAE's `ctx.read` / `ctx.write`. */
+  contextFunctions?: Record<string, HostFunction>;
   /** Told to a hook that calls `require(…)`: what it can use instead. */
   requireHint?: string;
   /** Trusted JavaScript (ours, never the admin's) run before the hook, e.g. to wrap a host function. */
