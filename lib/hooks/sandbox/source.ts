@@ -79,10 +79,33 @@ export function wrapHookSource(code: string): HookSource {
     const suffix = "\n})(module, module.exports); return module.exports; })({ exports: {} })";
     return { text: prefix + code + suffix, isModuleForm: true, prefixLength: prefix.length, ...shape };
   }
-  // A semicolon after the function expression is common and harmless.
+  return { text: `(${code.slice(0, expressionEnd(code))}\n)`, isModuleForm: false, prefixLength: 1, ...shape };
+}
+
+/**
+ * Where the function expression ends: before the semicolons, whitespace and comments that commonly follow
+ * it (`}; // end`), which cannot stand inside the wrapping parentheses. A line comment is only cut when
+ * every kind of quote before it on its line is closed, so that `//` inside a string is not taken for one.
+ */
+function expressionEnd(code: string): number {
   let end = code.length;
-  while (end > 0 && (code[end - 1] === ";" || /\s/.test(code[end - 1]))) end--;
-  return { text: `(${code.slice(0, end)}\n)`, isModuleForm: false, prefixLength: 1, ...shape };
+  for (;;) {
+    const before = end;
+    while (end > 0 && (code[end - 1] === ";" || /\s/.test(code[end - 1]))) end--;
+    if (code.startsWith("*/", end - 2)) {
+      const start = code.lastIndexOf("/*", end - 3);
+      if (start >= 0) end = start;
+    } else {
+      const lineStart = code.lastIndexOf("\n", end - 1) + 1;
+      const comment = code.indexOf("//", lineStart);
+      if (comment >= 0 && comment < end && quotesClosed(code.slice(lineStart, comment))) end = comment;
+    }
+    if (end === before) return end;
+  }
+}
+
+function quotesClosed(text: string): boolean {
+  return ["'", '"', "`"].every((quote) => text.split(quote).length % 2 === 1);
 }
 
 /** The first `hook.js:line:column` of a QuickJS stack, mapped back to the hook's own code. */
