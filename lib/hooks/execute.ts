@@ -6,6 +6,7 @@ import { DomainError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { customDataFunctions, mayUseCustomData } from "./custom-data";
 import { HOOK_NAMES, type HookKind } from "./kinds";
+import { mayRequire, recordedFetch } from "./outbound";
 import { type HookRunResult, type HostFunction } from "./sandbox";
 import { runRequestHook } from "./sandbox-threads";
 
@@ -78,10 +79,12 @@ function withContextGlobal(code: string, args: unknown[]): unknown[] {
 
 /** Runs a hook and records the execution; the raw result, for callers that handle failure themselves. */
 export async function executeHook(hook: ActiveHook, args: unknown[], options: ExecuteOptions = {}): Promise<HookRunResult> {
+  const outbound = mayRequire(hook.code) ? await recordedFetch() : undefined;
   const run = await runRequestHook({
     hookName: HOOK_NAMES[hook.kind],
     code: hook.code,
     args: withContextGlobal(hook.code, args),
+    modules: outbound && { fetch: outbound.fetch },
     contextFunctions: options.actor && mayUseCustomData(hook.code) ? customDataFunctions(options.actor, hook.kind) : undefined,
     timeoutMs: hook.timeoutMs,
     hostFunctions: options.hostFunctions,
@@ -89,6 +92,7 @@ export async function executeHook(hook: ActiveHook, args: unknown[], options: Ex
     requireHint: options.requireHint,
     contextLog: hook.kind !== "post_registration",
   });
+  if (outbound) run.logs.push(...outbound.requests);
   if (!options.record || options.record(run)) await recordHookExecution(hook.kind, run, options.links);
   return run;
 }

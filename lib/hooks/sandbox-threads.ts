@@ -151,7 +151,7 @@ function pool(): SandboxThread[] | null {
  * least busy worker thread (always in-process when it has host functions or threads are unavailable).
  */
 export async function runRequestHook(options: HookRunOptions): Promise<HookRunResult> {
-  const hasHostFunctions = Object.keys({ ...options.hostFunctions, ...options.contextFunctions }).length > 0;
+  const hasHostFunctions = Object.keys({ ...options.hostFunctions, ...options.contextFunctions }).length > 0 || options.modules !== undefined;
   if (hasHostFunctions) return runHook(options);
   // Started with the first hook, so that the first slow one does not wait for a thread to load.
   const available = pool();

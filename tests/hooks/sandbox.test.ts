@@ -495,18 +495,35 @@ describe("host functions and globals", () => {
     expect(signal?.aborted).toBe(true);
   });
 
-  it("does not call host functions once the hook has finished", async () => {
+  it("does not call host functions once the hook has failed", async () => {
     let called = false;
-    const result = await run("function (ctx, cb) { notify(); cb(null, 'done'); }", {
+    const result = await run("function (ctx, cb) { notify(); cb(new Error('stop')); }", {
       hostFunctions: {
         notify: async () => {
           called = true;
         },
       },
     });
-    expect(result.result).toBe("done");
+    expect(result.error?.message).toBe("stop");
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(called).toBe(false);
+  });
+
+  it("finishes the host calls a hook started before its successful callback, then answers (as on Auth0)", async () => {
+    let finished = false;
+    const result = await run("function (ctx, cb) { notify(); cb(null, 'done'); }", {
+      hostFunctions: {
+        notify: () =>
+          new Promise<void>((resolve) =>
+            setTimeout(() => {
+              finished = true;
+              resolve();
+            }, 30),
+          ),
+      },
+    });
+    expect(result.result).toBe("done");
+    expect(finished).toBe(true);
   });
 
   it("runs hooks concurrently while they wait for host functions", async () => {

@@ -5,6 +5,7 @@ import type { RunHookDraftInput } from "@/lib/schemas/hook";
 import { HOOK_NAMES } from "../kinds";
 import { POST_REGISTRATION_FETCH_PRELUDE, POST_REGISTRATION_REQUIRE_HINT, restrictedFetch } from "../post-registration";
 import { readCustomData } from "../custom-data";
+import { mayRequire, recordedFetch } from "../outbound";
 import type { HookLogEntry, HostFunction } from "../sandbox";
 import { runRequestHook } from "../sandbox-threads";
 
@@ -44,7 +45,9 @@ export async function runHookDraft(actor: Actor, input: RunHookDraftInput): Prom
       : [input.context];
   const postRegistration = input.kind === "post_registration";
   const prisma = postRegistration ? await getPrisma() : null;
+  const outbound = mayRequire(input.code) ? await recordedFetch() : undefined;
   const run = await runRequestHook({
+    modules: outbound && { fetch: outbound.fetch },
     hookName: HOOK_NAMES[input.kind],
     code: input.code,
     args,
@@ -57,6 +60,7 @@ export async function runHookDraft(actor: Actor, input: RunHookDraftInput): Prom
       requireHint: POST_REGISTRATION_REQUIRE_HINT,
     }),
   });
+  if (outbound) run.logs.push(...outbound.requests);
   return {
     ok: run.ok,
     outcome: run.outcome,

@@ -70,6 +70,8 @@ export class HookExecution implements GuestRun {
   private settlement: Settlement | undefined;
   /** The hook called back or its promise settled: later signals are ignored. */
   private hookSignalled = false;
+  /** A successful answer given while host calls the hook started were still running (see answer()). */
+  private pendingAnswer: Settlement | undefined;
   private evaluatingCode = true;
   private moduleTrusted = true;
   /** A host exception went through QuickJS's C frames: its state is undefined, it must not run again. */
@@ -122,7 +124,7 @@ export class HookExecution implements GuestRun {
         const remainingMs = this.deadline - performance.now();
         // Only host calls can still move a waiting guest; without any, the hook will never finish.
         if (!this.modules.hasPendingHostCalls || remainingMs <= 0) {
-          this.settle({ ok: false, error: this.timeoutError() });
+          this.settle(this.pendingAnswer ?? { ok: false, error: this.timeoutError() });
           break;
         }
         await new Promise<void>((resolve) => {
@@ -267,7 +269,7 @@ export class HookExecution implements GuestRun {
       const value = state.value;
       if (!this.hookSignalled && !(expectsCallback && this.vm.typeof(value) === "undefined")) {
         this.hookSignalled = true;
-        this.settle(serialiseResult(this, value));
+        this.answer(serialiseResult(this, value));
       }
       value.dispose();
     } else {
@@ -283,13 +285,29 @@ export class HookExecution implements GuestRun {
     if (this.hookSignalled || this.settlement) return;
     this.hookSignalled = true;
     if (error && this.isTruthy(error)) this.settle(this.errorSettlement("callback_error", error));
-    else this.settle(serialiseResult(this, result));
+    else this.answer(serialiseResult(this, result));
+  }
+
+  /**
+   * As on Auth0, work the hook started before answering keeps running until it settles or the deadline
+   * passes (a Slack request sent right before `cb()`): a success waits for the host calls in flight.
+   * An error the guest throws meanwhile ends the run with that error instead.
+   */
+  private answer(settlement: Settlement): void {
+    if (!settlement.ok || !this.modules.hasPendingHostCalls) return this.settle(settlement);
+    this.pendingAnswer = settlement;
+    this.wake();
+  }
+
+  failWithGuestError(error: QuickJSHandle): void {
+    this.onGuestException(error.dup());
   }
 
   /** An exception escaped the hook: evaluation errors, synchronous throws, interrupts, out of memory. */
   private onGuestException(error: QuickJSHandle): void {
     try {
       if (this.settlement) return;
+      this.pendingAnswer = undefined;
       this.hookSignalled = true;
       this.settle(this.errorSettlement("thrown", error));
     } finally {

@@ -2,13 +2,19 @@
  * What the guest finds besides the language: `console` (and `log`), `require`, and the host functions
  * (e.g. the post-registration hook's `fetch`), each a bridge that only passes JSON data across.
  */
+import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from "quickjs-emscripten-core";
 import type { GuestRun } from "./guest-run";
 import { MAX_HOST_ARGUMENTS_BYTES } from "./limits";
+import { BUILTIN_MODULES, SUPPORT_SOURCE, moduleSource, resolveModuleName } from "./modules";
 import { parseUntrustedJson, truncateUtf8, utf8Length } from "./plain-json";
 import { toJsonInGuest } from "./result-contract";
 import { errorMessage, LOG_LEVELS, type HookLogEntry, type HookLogLevel, type HostFunction, type HostFunctionContext } from "./types";
 
+const MAX_RANDOM_BYTES = 65_536;
+const refusedFetch: HostFunction = async () => {
+  throw new Error("This hook cannot make HTTP requests here.");
+};
 const LOG_TRUNCATED_MARKER = "… [log output truncated]";
 const DEFAULT_REQUIRE_HINT = "Hooks run without modules: use standard JavaScript, console.log and the arguments the hook receives.";
 
@@ -23,6 +29,8 @@ export class GuestModules {
   private consoleValue: QuickJSHandle | undefined;
   private logBytes = 0;
   private logsFull = false;
+  private readonly moduleCache = new Map<string, QuickJSHandle>();
+  private supportHandles: { host: QuickJSHandle; support: QuickJSHandle } | undefined;
 
   constructor(private readonly run: GuestRun) {}
 
@@ -107,16 +115,112 @@ export class GuestModules {
 
   private installRequire(): void {
     const vm = this.run.vm;
-    const hint = this.run.options.requireHint ?? DEFAULT_REQUIRE_HINT;
-    const require = vm.newFunction(
-      "require",
-      this.run.guestCallable((name) => {
-        const moduleName = name && vm.typeof(name) === "string" ? vm.getString(name).slice(0, 200) : "…";
-        return { error: vm.newError(`${this.run.hookName} cannot require('${moduleName}'): modules are not available. ${hint}`) };
-      }),
+    const modules = this.run.options.modules;
+    const require = this.run.own(
+      vm.newFunction(
+        "require",
+        this.run.guestCallable((name) => {
+          const requested = name && vm.typeof(name) === "string" ? vm.getString(name).slice(0, 200) : "…";
+          if (!modules) {
+            const hint = this.run.options.requireHint ?? DEFAULT_REQUIRE_HINT;
+            return { error: vm.newError(`${this.run.hookName} cannot require('${requested}'): modules are not available. ${hint}`) };
+          }
+          return this.requireModule(requested, require);
+        }),
+      ),
     );
     vm.setProp(vm.global, "require", require);
-    require.dispose();
+  }
+
+  /** module.exports of a built-in module, evaluated on its first require in this run. */
+  private requireModule(requested: string, require: QuickJSHandle): QuickJSHandle | { error: QuickJSHandle } {
+    const vm = this.run.vm;
+    const name = resolveModuleName(requested);
+    const cached = this.moduleCache.get(name);
+    if (cached) return cached.dup();
+    const source = moduleSource(name);
+    if (source === undefined) {
+      const message = `${this.run.hookName} cannot require('${requested}'): it is not a built-in module. Available: ${BUILTIN_MODULES.join(", ")}.`;
+      return { error: vm.newError(message) };
+    }
+    const support = this.moduleSupport();
+    if ("error" in support) return support;
+    const factory = vm.evalCode(`(function (module, exports, require, host, support) {${source}\n})`, `module:${name}.js`, { type: "global" });
+    if (factory.error) return { error: factory.error };
+    const moduleObject = vm.newObject();
+    const exports = vm.newObject();
+    vm.setProp(moduleObject, "exports", exports);
+    const loaded = vm.callFunction(factory.value, vm.undefined, [moduleObject, exports, require, support.host, support.support]);
+    factory.value.dispose();
+    exports.dispose();
+    if (loaded.error) {
+      moduleObject.dispose();
+      return { error: loaded.error };
+    }
+    loaded.value.dispose();
+    const value = this.run.own(vm.getProp(moduleObject, "exports"));
+    moduleObject.dispose();
+    this.moduleCache.set(name, value);
+    return value.dup();
+  }
+
+  /** The `host` bridge and the shared `support` helpers the modules get, built on the first require. */
+  private moduleSupport(): { host: QuickJSHandle; support: QuickJSHandle } | { error: QuickJSHandle } {
+    if (this.supportHandles) return this.supportHandles;
+    const vm = this.run.vm;
+    const host = this.run.own(vm.newObject());
+    const fetch = this.run.options.modules?.fetch ?? refusedFetch;
+    const fetchFunction = this.newHostFunction("fetch", fetch);
+    vm.setProp(host, "fetch", fetchFunction);
+    fetchFunction.dispose();
+    const fail = vm.newFunction(
+      "fail",
+      this.run.guestCallable((error) => {
+        this.run.failWithGuestError(error ?? vm.undefined);
+      }),
+    );
+    vm.setProp(host, "fail", fail);
+    fail.dispose();
+    const crypto = vm.newFunction("crypto", this.run.guestCallable((...args) => this.hostCrypto(args)));
+    vm.setProp(host, "crypto", crypto);
+    crypto.dispose();
+    const factory = vm.evalCode(`(function (host) {${SUPPORT_SOURCE}\nreturn support; })`, "module:support.js", { type: "global" });
+    if (factory.error) return { error: factory.error };
+    const support = vm.callFunction(factory.value, vm.undefined, host);
+    factory.value.dispose();
+    if (support.error) return { error: support.error };
+    this.supportHandles = { host, support: this.run.own(support.value) };
+    return this.supportHandles;
+  }
+
+  /** crypto('uuid') | crypto('random', size) | crypto('hash' | 'hmac', algorithm, keyBase64, chunksBase64[]), in base64. */
+  private hostCrypto(args: QuickJSHandle[]): QuickJSHandle | { error: QuickJSHandle } {
+    const vm = this.run.vm;
+    const text = (handle: QuickJSHandle | undefined) => (handle && vm.typeof(handle) === "string" ? vm.getString(handle) : "");
+    const operation = text(args[0]);
+    try {
+      if (operation === "uuid") return vm.newString(randomUUID());
+      if (operation === "random") {
+        const size = args[1] && vm.typeof(args[1]) === "number" ? vm.getNumber(args[1]) : NaN;
+        if (!Number.isInteger(size) || size < 0 || size > MAX_RANDOM_BYTES) throw new RangeError(`randomBytes: size must be an integer from 0 to ${MAX_RANDOM_BYTES}`);
+        return vm.newString(randomBytes(size).toString("base64"));
+      }
+      const algorithm = text(args[1]);
+      const lengthHandle = args[3] ? vm.getProp(args[3], "length") : undefined;
+      const length = lengthHandle && vm.typeof(lengthHandle) === "number" ? Math.min(vm.getNumber(lengthHandle), 10_000) : 0;
+      lengthHandle?.dispose();
+      const chunks: Buffer[] = [];
+      for (let index = 0; index < length; index++) {
+        const chunk = vm.getProp(args[3], index);
+        chunks.push(Buffer.from(text(chunk), "base64"));
+        chunk.dispose();
+      }
+      const digest =
+        operation === "hmac" ? createHmac(algorithm, Buffer.from(text(args[2]), "base64")) : createHash(algorithm);
+      return vm.newString(digest.update(Buffer.concat(chunks)).digest("base64"));
+    } catch (error) {
+      return { error: vm.newError(`crypto: ${errorMessage(error)}`) };
+    }
   }
 
   private installHostFunctions(): void {

@@ -38,6 +38,8 @@ export interface GuestRun {
   /** Runs the guest's pending jobs until it waits or settles. */
   drainJobs(): void;
   settle(settlement: Settlement): void;
+  /** Ends the run with an error the guest threw where no caller could catch it (an asynchronous callback). */
+  failWithGuestError(error: QuickJSHandle): void;
   /** Settles the run with the failure an exception on the host side means. */
   failFromHost(error: unknown): void;
   /** Lets the host loop look at the run again (a host call completed). */

@@ -44,6 +44,11 @@ export interface HookRunOptions {
   contextLog?: boolean;
   /** Host functions set as methods of the first argument when it is an object, e.g. DAE's `ctx.read` / `ctx.write`. */
   contextFunctions?: Record<string, HostFunction>;
+  /**
+   * Gives `require` the built-in modules (./modules); their HTTP clients go through `fetch` (refused
+   * without it). Without this option `require` fails with `requireHint`.
+   */
+  modules?: { fetch?: HostFunction };
   /** Told to a hook that calls `require(…)`: what it can use instead. */
   requireHint?: string;
   /** Trusted JavaScript (ours, never the admin's) run before the hook, e.g. to wrap a host function. */
