@@ -13,6 +13,7 @@ const OUTCOMES: Record<string, string> = {
   error: "Failed",
   timeout: "Timed out",
   memory: "Out of memory",
+  invalid_result: "Invalid result",
 };
 
 /**

@@ -111,11 +111,21 @@ export async function runActiveHook<S extends z.ZodType>(
   if (!hook) return { configured: false };
   const run = await executeHook(hook, args, { actor });
   if (!run.ok) throw new DomainError("hook", run.error?.message ?? `${HOOK_NAMES[kind]} failed.`);
-  const parsed = schema.safeParse(run.result);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-    throw new DomainError("hook", `${HOOK_NAMES[kind]} returned an invalid result${where}: ${issue?.message ?? "unknown problem"}.`);
-  }
-  return { configured: true, result: parsed.data };
+  const checked = checkHookResult(kind, schema, run.result);
+  if (!checked.ok) throw new DomainError("hook", checked.message);
+  return { configured: true, result: checked.result };
+}
+
+/** A hook's result checked against its kind's contract: the message is what the console and the Runner show. */
+export function checkHookResult<S extends z.ZodType>(
+  kind: HookKind,
+  schema: S,
+  result: unknown,
+): { ok: true; result: z.output<S> } | { ok: false; message: string } {
+  const parsed = schema.safeParse(result);
+  if (parsed.success) return { ok: true, result: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+  const problem = (issue?.message ?? "unknown problem").replace(/\.$/, "");
+  return { ok: false, message: `${HOOK_NAMES[kind]} returned an invalid result${where}: ${problem}.` };
 }

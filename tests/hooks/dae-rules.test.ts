@@ -4,6 +4,7 @@ import { clearAllMemos } from "@/lib/cache/memo";
 import { getMembershipOptions, membershipOptionsForForm } from "@/lib/departments/memberships";
 import type { DomainError } from "@/lib/errors";
 import type { HookKind } from "@/lib/hooks/kinds";
+import { runHookDraft } from "@/lib/hooks/manage/run-hook-draft";
 import { saveHook } from "@/lib/hooks/manage/save-hook";
 import { createUserSchema, listUsersSchema } from "@/lib/schemas/user";
 import { DEMO_CONNECTION } from "@/lib/seed/demo-data";
@@ -218,5 +219,25 @@ describe("Memberships Query Hook results", () => {
   it("an error gives the form no options and the hook's error", async () => {
     await install("memberships", "function (ctx, callback) { callback(new Error('Directory offline.')); }");
     expect(await membershipOptionsForForm(admins.ian)).toEqual({ memberships: [], createMemberships: false, error: "Directory offline." });
+  });
+});
+
+describe("the Runner checks a result against its kind's contract", () => {
+  const CODE = "function (ctx, callback) { callback(null, { memberships: 'Finance' }); }";
+
+  it("shows the error the console would show", async () => {
+    const runner = await runHookDraft(admins.ian, { kind: "memberships", code: CODE, context: { request: {}, payload: {} }, timeoutMs: 500 });
+    await install("memberships", CODE);
+    const console = await errorOf(getMembershipOptions(admins.ian));
+    expect(runner).toMatchObject({ ok: false, outcome: "invalid_result", error: { message: console.message } });
+    expect(console.message).toBe("Memberships Query Hook returned an invalid result: Invalid input.");
+  });
+
+  it("passes a result the console accepts, by the Write Hook's method", async () => {
+    const code = "function (ctx, callback) { callback(null, { name: 'Only a name' }); }";
+    const update = await runHookDraft(admins.ian, { kind: "write", code, context: { method: "update", payload: {} }, timeoutMs: 500 });
+    expect(update).toMatchObject({ ok: true, outcome: "success" });
+    const create = await runHookDraft(admins.ian, { kind: "write", code, context: { method: "create", payload: {} }, timeoutMs: 500 });
+    expect(create.error?.message).toBe("Write Hook returned an invalid result at email: Enter an email address.");
   });
 });

@@ -2,7 +2,13 @@ import { requirePermission, type Actor } from "@/lib/auth/actor";
 import { getPrisma } from "@/lib/db/client";
 import { loadDeliverySettings } from "@/lib/delivery/settings";
 import type { RunHookDraftInput } from "@/lib/schemas/hook";
-import { HOOK_NAMES } from "../kinds";
+import type { z } from "zod";
+import { membershipsHookResultSchema } from "@/lib/departments/memberships";
+import { settingsHookResultSchema } from "../console-settings";
+import { checkHookResult } from "../execute";
+import { HOOK_NAMES, type HookKind } from "../kinds";
+import { filterHookResultSchema } from "../user-filter";
+import { writeHookCreateResultSchema, writeHookUpdateResultSchema } from "../write-hook";
 import { POST_REGISTRATION_FETCH_PRELUDE, POST_REGISTRATION_REQUIRE_HINT, restrictedFetch } from "../post-registration";
 import { readCustomData } from "../custom-data";
 import { mayRequire, recordedFetch } from "../outbound";
@@ -61,12 +67,35 @@ export async function runHookDraft(actor: Actor, input: RunHookDraftInput): Prom
     }),
   });
   if (outbound) run.logs.push(...outbound.requests);
+  const contract = run.ok ? contractOf(input.kind, context) : undefined;
+  const checked = contract ? checkHookResult(input.kind, contract, run.result) : undefined;
+  if (checked && !checked.ok) {
+    return { ok: false, outcome: "invalid_result", result: run.result, error: { message: checked.message }, logs: run.logs, durationMs: round(run.durationMs) };
+  }
   return {
     ok: run.ok,
     outcome: run.outcome,
     result: run.result,
     error: run.error && { message: run.error.message, line: run.error.line, column: run.error.column },
     logs: run.logs,
-    durationMs: Math.round(run.durationMs * 100) / 100,
+    durationMs: round(run.durationMs),
   };
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/** The contract the console checks a result of this kind against (the Write Hook's by ctx.method). */
+function contractOf(kind: HookKind, context: Record<string, unknown> | null): z.ZodType | undefined {
+  switch (kind) {
+    case "write":
+      return context?.method === "update" ? writeHookUpdateResultSchema.nullish() : writeHookCreateResultSchema.nullish();
+    case "filter":
+      return filterHookResultSchema;
+    case "memberships":
+      return membershipsHookResultSchema;
+    case "settings":
+      return settingsHookResultSchema;
+    default:
+      return undefined;
+  }
 }
