@@ -66,6 +66,8 @@ export interface ExecuteOptions {
   guestPrelude?: string;
   requireHint?: string;
   links?: { userId?: string; eventId?: string };
+  /** The admin's own code when `hook.code` wraps it: what decides the capabilities the run gets (modules, custom data). */
+  adminCode?: string;
   /** Whether this run is worth keeping on the Hooks page; by default failures, logs, and every post-registration run. */
   record?: (run: HookRunResult) => boolean;
 }
@@ -79,13 +81,14 @@ function withContextGlobal(code: string, args: unknown[]): unknown[] {
 
 /** Runs a hook and records the execution; the raw result, for callers that handle failure themselves. */
 export async function executeHook(hook: ActiveHook, args: unknown[], options: ExecuteOptions = {}): Promise<HookRunResult> {
-  const outbound = mayRequire(hook.code) ? await recordedFetch() : undefined;
+  const adminCode = options.adminCode ?? hook.code;
+  const outbound = mayRequire(adminCode) ? await recordedFetch() : undefined;
   const run = await runRequestHook({
     hookName: HOOK_NAMES[hook.kind],
     code: hook.code,
-    args: withContextGlobal(hook.code, args),
+    args: withContextGlobal(adminCode, args),
     modules: outbound && { fetch: outbound.fetch },
-    contextFunctions: options.actor && mayUseCustomData(hook.code) ? customDataFunctions(options.actor, hook.kind) : undefined,
+    contextFunctions: options.actor && mayUseCustomData(adminCode) ? customDataFunctions(options.actor, hook.kind) : undefined,
     timeoutMs: hook.timeoutMs,
     hostFunctions: options.hostFunctions,
     guestPrelude: options.guestPrelude,

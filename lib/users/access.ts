@@ -1,6 +1,7 @@
 import { can, requirePermission, type Actor } from "@/lib/auth/actor";
 import { adminRolesOf } from "@/lib/auth/roles";
 import { DomainError } from "@/lib/errors";
+import { accessVerdicts } from "@/lib/hooks/access-batch";
 import { auth0User, hookRequest } from "@/lib/hooks/context";
 import { executeHook, loadActiveHook } from "@/lib/hooks/execute";
 import type { UserProfile } from "./profile";
@@ -47,23 +48,14 @@ export async function assertUserAccess(actor: Actor, user: UserProfile, action: 
 
 /**
  * The rows of a listed page the Access Hook lets the actor read (`read:user` for each, as DAE's
- * users list asks). A denied row is left out; DAE fails the whole page instead, which hides every
- * allowed user because of one. A refusal is an ordinary answer and is not recorded as a failed
- * run; a hook that fails otherwise (timeout, memory, an invalid result) denies its row and is recorded.
+ * users list asks; all rows in one sandbox run, see accessVerdicts). A denied row is left out; DAE
+ * fails the whole page instead, which hides every allowed user because of one. A refusal is an
+ * ordinary answer and is not recorded; a hook that fails otherwise denies its row and the run is recorded.
  */
 export async function readableRows(actor: Actor, users: UserProfile[]): Promise<{ users: UserProfile[]; hidden: number }> {
   const hook = await loadActiveHook("access");
   if (!hook || users.length === 0) return { users, hidden: 0 };
-  const request = hookRequest(actor);
-  const runs = await Promise.all(
-    users.map((user) =>
-      executeHook(hook, [{ request, payload: { user: auth0User(user), action: "read:user" } }], {
-        links: { userId: user.user_id },
-        actor,
-        record: (run) => run.error?.kind !== "callback_error" || run.logs.length > 0,
-      }),
-    ),
-  );
-  const readable = users.filter((_, index) => runs[index].ok);
+  const verdicts = await accessVerdicts(hook, actor, users);
+  const readable = users.filter((_, index) => verdicts[index].allowed);
   return { users: readable, hidden: users.length - readable.length };
 }

@@ -241,3 +241,25 @@ describe("the Runner checks a result against its kind's contract", () => {
     expect(create.error?.message).toBe("Write Hook returned an invalid result at email: Enter an email address.");
   });
 });
+
+describe("Access Hook rows run in one sandbox, each call on its own", () => {
+  it("each row gets its own ctx, request and callback; a promise-returning hook without a callback allows", async () => {
+    const search = `aclbatch${Date.now().toString(36)}`;
+    for (let i = 0; i < 3; i++) await createUser(admins.ian, newUser({ email: `${search}-${i}@example.com` }));
+    await install(
+      "access",
+      `function (ctx, callback) {
+        ctx.request.user.email = 'tampered';
+        if (ctx.payload.user.email.indexOf('-1@') !== -1) return callback(new Error('no'));
+        callback();
+      }`,
+    );
+    const page = await listUsers(admins.kelly, listUsersSchema.parse({ search, sort: "email" }));
+    expect(page.users.map((user) => user.email)).toEqual([`${search}-0@example.com`, `${search}-2@example.com`]);
+    await install(
+      "access",
+      "async function (ctx) { if (ctx.request.user.email !== 'kelly@example.com') throw new Error('tampered'); ctx.request.user.email = 'x'; }",
+    );
+    expect((await listUsers(admins.kelly, listUsersSchema.parse({ search }))).hidden).toBe(0);
+  });
+});

@@ -259,12 +259,12 @@ describe("hook failures and management", () => {
 
   it("the Runner runs unsaved code against a context and persists nothing", async () => {
     const result = await runHookDraft(admins.ian, {
-      kind: "write",
-      code: "function (ctx, callback) { console.log('hi', ctx.method); callback(null, { ok: ctx.payload.email }); }",
+      kind: "memberships",
+      code: "function (ctx, callback) { console.log('hi', ctx.method); callback(null, [ctx.payload.email]); }",
       context: { method: "create", payload: { email: "r@example.com" } },
       timeoutMs: 500,
     });
-    expect(result).toMatchObject({ ok: true, result: { ok: "r@example.com" }, logs: [{ level: "log", message: "hi create" }] });
+    expect(result).toMatchObject({ ok: true, result: ["r@example.com"], logs: [{ level: "log", message: "hi create" }] });
     expect(await db().prisma.hook.count()).toBe(0);
   });
 });

@@ -21,7 +21,7 @@ export {
   DEFAULT_HOOK_MEMORY_LIMIT_BYTES,
   DEFAULT_HOOK_TIMEOUT_MS,
 } from "./limits";
-export { checkHookSyntax } from "./source";
+export { checkHookSyntax, wrapHookSource } from "./source";
 export {
   HookError,
   type HookErrorKind,
