@@ -2,7 +2,7 @@ import { ConsoleNav } from "@/components/layout/console-nav";
 import { can } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
-import { DEFAULT_CONSOLE_SETTINGS, getConsoleSettings, safeCss } from "@/lib/hooks/console-settings";
+import { DEFAULT_CONSOLE_SETTINGS, getConsoleSettings, safeCss, stylesheetUrl } from "@/lib/hooks/console-settings";
 
 export const dynamic = "force-dynamic";
 
@@ -25,7 +25,12 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   ];
   return (
     <div className="shell">
-      {settings.css && <style>{safeCss(settings.css)}</style>}
+      {settings.css &&
+        (stylesheetUrl(settings.css) ? (
+          <link rel="stylesheet" href={stylesheetUrl(settings.css) ?? undefined} />
+        ) : (
+          <style>{safeCss(settings.css)}</style>
+        ))}
       <ConsoleNav title={settings.dict.title ?? "Delegate"} links={links} email={actor.email} roles={actor.roles} />
       <main className="content">
         {settingsError && (

@@ -23,11 +23,15 @@ const fieldModeSchema = z.object({
 });
 export type UserFieldMode = z.infer<typeof fieldModeSchema>;
 
-const PROPERTY = /^(name|given_name|family_name|phone_number|(app_metadata|user_metadata)(\.[A-Za-z0-9_\-]{1,64}){1,5})$/;
+const PROPERTY =
+  /^(email|username|password|repeatPassword|connection|name|given_name|family_name|phone_number|(app_metadata|user_metadata)(\.[A-Za-z0-9_\-]{1,64}){1,5})$/;
+/** Fields the forms always have: a user field for them adjusts the built-in field (rules, not a second input). */
+export const BUILT_IN_FIELDS: ReadonlySet<string> = new Set(["email", "username", "password", "repeatPassword", "connection"]);
 
 export const userFieldSchema = z.object({
   property: z.string().regex(PROPERTY, {
-    message: "property must be name, given_name, family_name, phone_number, or app_metadata.<path> / user_metadata.<path>",
+    message:
+      "property must be email, username, password, repeatPassword, connection, name, given_name, family_name, phone_number, or app_metadata.<path> / user_metadata.<path>",
   }),
   label: z.string().max(100).optional(),
   display: z.unknown().optional(),
@@ -37,16 +41,46 @@ export const userFieldSchema = z.object({
 });
 export type UserField = z.infer<typeof userFieldSchema>;
 
+const dictText = z
+  .string()
+  .max(200)
+  .nullish()
+  .transform((text) => text ?? undefined);
+/** A stylesheet: a URL, CSS text, or false / nothing for none (DAE's sample returns `false` for IT). */
+const stylesheet = z
+  .union([z.string().max(20_000), z.literal(false), z.null()])
+  .optional()
+  .transform((css) => (typeof css === "string" ? css : ""));
+
 export const settingsHookResultSchema = z.object({
   dict: z
-    .object({ title: z.string().max(100), memberships: z.string().max(100), menuName: z.string().max(100) })
+    .object({ title: dictText, memberships: dictText, menuName: dictText })
     .partial()
-    .default({}),
-  userFields: z.array(userFieldSchema).max(50).default([]),
-  connections: z.array(z.string().max(200)).max(100).optional(),
-  canCreateUser: z.boolean().default(true),
-  suppressRawData: z.boolean().default(false),
-  css: z.string().max(20_000).default(""),
+    .nullish()
+    .transform((dict) => dict ?? {}),
+  userFields: z
+    .array(userFieldSchema)
+    .max(50)
+    .nullish()
+    .transform((fields) => fields ?? []),
+  connections: z
+    .array(z.string().max(200))
+    .max(100)
+    .nullish()
+    .transform((connections) => connections ?? undefined),
+  canCreateUser: z
+    .boolean()
+    .nullish()
+    .transform((allowed) => allowed !== false),
+  suppressRawData: z
+    .boolean()
+    .nullish()
+    .transform((suppress) => suppress === true),
+  css: stylesheet,
+  /** Accepted so that DAE's Settings hooks run; not applied yet (see docs/hooks.md). */
+  altcss: stylesheet,
+  errorTranslator: z.string().max(10_000).nullish(),
+  languageDictionary: z.union([z.string().max(2_000), z.record(z.string(), z.unknown())]).nullish(),
 });
 export type ConsoleSettings = z.infer<typeof settingsHookResultSchema>;
 
@@ -78,7 +112,7 @@ export interface FormUserField {
 export function formUserFields(settings: ConsoleSettings, mode: "create" | "edit"): FormUserField[] {
   return settings.userFields.flatMap((field) => {
     const spec = field[mode];
-    if (!spec) return [];
+    if (!spec || BUILT_IN_FIELDS.has(field.property)) return [];
     return [
       {
         property: field.property,
@@ -95,6 +129,17 @@ export function formUserFields(settings: ConsoleSettings, mode: "create" | "edit
 /** The extra columns of the users list: user fields with a truthy `display`. */
 export function listColumns(settings: ConsoleSettings): { property: string; label: string }[] {
   return settings.userFields.filter((field) => field.display).map((field) => ({ property: field.property, label: field.label ?? field.property }));
+}
+
+/** A stylesheet URL (https, or http for a local address) rather than CSS text. */
+export function stylesheetUrl(css: string): string | null {
+  if (!/^https?:\/\//i.test(css.trim())) return null;
+  try {
+    const url = new URL(css.trim());
+    return url.protocol === "https:" || url.hostname === "localhost" || url.hostname === "127.0.0.1" ? url.toString() : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The tenant's CSS for the console, unable to close its <style> element. */
@@ -117,7 +162,8 @@ export async function validateUserFields(
   const fieldErrors: Record<string, string> = {};
   for (const field of settings.userFields) {
     const spec = field[mode];
-    if (!spec) continue;
+    // repeatPassword is checked against password by the form's own schema.
+    if (!spec || field.property === "repeatPassword") continue;
     const label = field.label ?? field.property;
     const value = readProperty(values, field.property);
     const empty = value === undefined || value === null || value === "";

@@ -84,7 +84,7 @@ declare namespace Delegate {
 
   /** A column and form field added by the Settings Query Hook. */
   interface UserField {
-    /** name, given_name, family_name, phone_number, or app_metadata.<path> / user_metadata.<path>. */
+    /** email, username, password, repeatPassword, connection (rules for the built-in field), name, given_name, family_name, phone_number, or app_metadata.<path> / user_metadata.<path>. */
     property: string;
     label?: string;
     display?: unknown;
@@ -238,14 +238,19 @@ declare namespace Delegate {
   }
 
   interface SettingsResult {
-    dict?: { title?: string; memberships?: string; menuName?: string };
+    dict?: { title?: string | null; memberships?: string | null; menuName?: string | null };
     userFields?: UserField[];
     /** The connections users may be created in (all database connections when absent). */
     connections?: string[];
     /** false: the admin cannot create users (enforced on the server). */
     canCreateUser?: boolean;
     suppressRawData?: boolean;
-    css?: string;
+    /** A stylesheet URL (https), CSS text, or false for none. */
+    css?: string | false | null;
+    /** Accepted; not applied yet. */
+    altcss?: string | false | null;
+    errorTranslator?: string;
+    languageDictionary?: string | Record<string, unknown>;
   }
 
   /** The Settings Query Hook. */
