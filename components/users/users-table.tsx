@@ -31,11 +31,14 @@ export function UsersTable({
   users,
   input,
   columns,
+  displayed = {},
 }: {
   users: UserProfile[];
   input: ListUsersInput;
   /** Extra columns from the Settings Query Hook's user fields. */
   columns: { property: string; label: string }[];
+  /** Cells computed on the server by the columns' `display` functions: displayed[userId][property]. */
+  displayed?: Record<string, Record<string, string>>;
 }) {
   return (
     <div className="table-wrap">
@@ -80,7 +83,7 @@ export function UsersTable({
                 <Time value={user.last_login} />
               </td>
               {columns.map((column) => (
-                <td key={column.property}>{displayValue(user, column.property)}</td>
+                <td key={column.property}>{displayed[user.user_id]?.[column.property] ?? displayValue(user, column.property)}</td>
               ))}
               <td>
                 {user.blocked ? <span className="badge danger">Blocked</span> : <span className="badge ok">Active</span>}

@@ -3,6 +3,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { clearAllMemos } from "@/lib/cache/memo";
 import { getMembershipOptions, membershipOptionsForForm } from "@/lib/departments/memberships";
 import type { DomainError } from "@/lib/errors";
+import { getConsoleSettings } from "@/lib/hooks/console-settings";
+import { displayColumns } from "@/lib/hooks/display-columns";
 import type { HookKind } from "@/lib/hooks/kinds";
 import { runHookDraft } from "@/lib/hooks/manage/run-hook-draft";
 import { saveHook } from "@/lib/hooks/manage/save-hook";
@@ -261,5 +263,40 @@ describe("Access Hook rows run in one sandbox, each call on its own", () => {
       "async function (ctx) { if (ctx.request.user.email !== 'kelly@example.com') throw new Error('tampered'); ctx.request.user.email = 'x'; }",
     );
     expect((await listUsers(admins.kelly, listUsersSchema.parse({ search }))).hidden).toBe(0);
+  });
+});
+
+describe("Settings Query Hook display functions", () => {
+  it("run in the sandbox on the server with DAE's arguments, for every listed row", async () => {
+    const search = `display${Date.now().toString(36)}`;
+    await createUser(admins.ian, newUser({ email: `${search}-a@example.com`, user_metadata: { title: "analyst" } }));
+    await install(
+      "settings",
+      `function (ctx, cb) { cb(null, { userFields: [
+        { property: 'user_metadata.title', label: 'Title', display: "function (user, value) { return value[0] ? value[0].toUpperCase() + ' @ ' + user.identities[0].connection : 'none'; }" },
+        { property: 'email', label: 'Mail', display: '(user) => user.email.split("@")[1]' }
+      ] }); }`,
+    );
+    const settings = await getConsoleSettings(admins.ian);
+    const page = await listUsers(admins.ian, listUsersSchema.parse({ search }));
+    const shown = await displayColumns(admins.ian, settings, page.users);
+    expect(shown).toEqual({
+      cells: { [page.users[0].user_id]: { "user_metadata.title": `ANALYST @ ${DEMO_CONNECTION}`, email: "example.com" } },
+      error: null,
+    });
+  });
+
+  it("a failing display function is reported with its property; other cells still show", async () => {
+    await install(
+      "settings",
+      `function (cb_ctx, cb) { cb(null, { userFields: [
+        { property: 'name', display: 'function (user) { return user.nope.deeper; }' },
+        { property: 'email', display: 'function (user) { return "ok"; }' }
+      ] }); }`,
+    );
+    const settings = await getConsoleSettings(admins.ian);
+    const shown = await displayColumns(admins.ian, settings, [admins.kelly.profile]);
+    expect(shown.cells).toEqual({ [admins.kelly.id]: { email: "ok" } });
+    expect(shown.error).toMatch(/^The display function of name: /);
   });
 });

@@ -11,6 +11,7 @@ import { listConnections } from "@/lib/connections/connections";
 import { listMembershipOptions } from "@/lib/departments/memberships";
 import { DomainError, fromZodError } from "@/lib/errors";
 import { getConsoleSettings, listColumns } from "@/lib/hooks/console-settings";
+import { displayColumns } from "@/lib/hooks/display-columns";
 import { listUsersSchema } from "@/lib/schemas/user";
 import { listUsers } from "@/lib/users/list-users";
 
@@ -34,6 +35,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     getConsoleSettings(actor).catch(() => null),
   ]);
   const { page, error: listError } = listing;
+  const displayed = settings ? await displayColumns(actor, settings, page.users) : { cells: {}, error: null };
   const filtered = Boolean(input.search || input.connection || input.membership);
   const deleted = typeof params.deleted === "string" ? params.deleted : undefined;
 
@@ -63,6 +65,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
         {page.total === 1 ? "1 user" : `${page.total} users`}
         {filtered && " match"}
       </p>
+      {displayed.error && (
+        <div role="alert" className="alert">
+          {displayed.error}. Its column shows the stored values.
+        </div>
+      )}
       {page.hidden > 0 && (
         <p className="notice" role="status">
           {page.hidden === 1 ? "1 user" : `${page.hidden} users`} of this page {page.hidden === 1 ? "is" : "are"} not shown: the Access
@@ -71,7 +78,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       )}
       {page.users.length > 0 ? (
         <>
-          <UsersTable users={page.users} input={input} columns={settings ? listColumns(settings) : []} />
+          <UsersTable users={page.users} input={input} columns={settings ? listColumns(settings) : []} displayed={displayed.cells} />
           <Pager
             path="/users"
             query={{ ...listQuery(input), page: undefined }}
