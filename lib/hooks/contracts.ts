@@ -10,6 +10,12 @@ import type { HookKind } from "./kinds";
 
 /** Shared types, in one namespace so that the editor's global completions stay short. */
 const COMMON_DECLARATIONS = `
+/**
+ * The built-in modules: lodash, moment, uuid, crypto, querystring, url, buffer, request, axios, node-fetch,
+ * http, https, slack-notify. HTTP requests reach only the hosts an Administrator allows.
+ */
+declare function require(name: string): any;
+
 /** Console output is captured (bounded) and kept with the execution. */
 declare var console: {
   log(...data: any[]): void;
@@ -66,6 +72,12 @@ declare namespace Delegate {
     request: HookRequest;
     /** Writes to the execution's logs, like console.log (kept for hooks written for the Auth0 extension). */
     log(...data: any[]): void;
+    /** The tenant's custom data: one JSON document shared by the hooks (at most 400 KB). */
+    read(): Promise<any>;
+    /** Replaces the custom data (audited). After a read() in the same run, it fails if someone wrote in between. */
+    write(data: any): Promise<void>;
+    /** An empty object for caching within this run. */
+    global: Record<string, any>;
   }
 
   /** An option of a select field: its value, or a value with a label. */

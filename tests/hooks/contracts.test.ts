@@ -94,8 +94,8 @@ describe.each(HOOK_KINDS)("the %s hook's contract", (kind) => {
   it("has a sample context that is JSON of the declared shape", () => {
     const json = sampleHookContextJson(kind, { admin: admins.ian.profile, connection: DEMO_CONNECTION });
     expect(JSON.parse(json)).toEqual(sampleHookContext(kind, { admin: admins.ian.profile, connection: DEMO_CONNECTION }));
-    // `log` is the sandbox's, not data.
-    const check = `const sample: Omit<${CONTEXT_TYPES[kind]}, "log"> = ${json};\nexport {};\n`;
+    // `log`, `read`, `write` and `global` are the sandbox's, not data.
+    const check = `const sample: Omit<${CONTEXT_TYPES[kind]}, "log" | "read" | "write" | "global"> = ${json};\nexport {};\n`;
     const service = languageService(kind, { "/sample.ts": check });
     const problems = service.getSemanticDiagnostics("/sample.ts").map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
     expect(problems).toEqual([]);

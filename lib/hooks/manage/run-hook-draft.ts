@@ -10,7 +10,7 @@ import { HOOK_NAMES, type HookKind } from "../kinds";
 import { filterHookResultSchema } from "../user-filter";
 import { writeHookCreateResultSchema, writeHookUpdateResultSchema } from "../write-hook";
 import { POST_REGISTRATION_FETCH_PRELUDE, POST_REGISTRATION_REQUIRE_HINT, restrictedFetch } from "../post-registration";
-import { readCustomData } from "../custom-data";
+import { mayUseCustomData, readCustomData } from "../custom-data";
 import { mayRequire, recordedFetch } from "../outbound";
 import type { HookLogEntry, HostFunction } from "../sandbox";
 import { runRequestHook } from "../sandbox-threads";
@@ -59,7 +59,7 @@ export async function runHookDraft(actor: Actor, input: RunHookDraftInput): Prom
     args,
     timeoutMs: input.timeoutMs,
     contextLog: !postRegistration,
-    ...(!postRegistration && { contextFunctions: runnerCustomData() }),
+    ...(!postRegistration && mayUseCustomData(input.code) && { contextFunctions: runnerCustomData() }),
     ...(prisma && {
       hostFunctions: { __delegateFetch: restrictedFetch(prisma, (await loadDeliverySettings(prisma)).outboundAllowlist) },
       guestPrelude: POST_REGISTRATION_FETCH_PRELUDE,
