@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { getSessionActor } from "@/lib/auth/session";
+import { translateErrorMessage } from "@/lib/hooks/error-translator";
 import { DomainError, parseInput, unauthorized, type DomainErrorCode, type FieldErrors } from "@/lib/errors";
 
 export interface ActionError {
@@ -30,13 +31,17 @@ export function adminAction<S extends z.ZodType, R>(
   handler: (actor: Actor, input: z.output<S>) => Promise<R>,
 ): (input: z.input<S>) => Promise<ActionResult<R>> {
   return async (input) => {
+    let actor: Actor | null = null;
     try {
-      const actor = await getSessionActor();
+      actor = await getSessionActor();
       if (!actor) throw unauthorized("Your session has ended. Sign in again.");
       const data = parseInput(schema, input);
       return { ok: true, data: await handler(actor, data) };
     } catch (error) {
-      return { ok: false, error: toActionError(error) };
+      const actionError = toActionError(error);
+      // The Settings Query Hook's errorTranslator words the messages of expected errors, as in DAE's console.
+      if (actor && error instanceof DomainError) actionError.message = await translateErrorMessage(actor, actionError.message);
+      return { ok: false, error: actionError };
     }
   };
 }

@@ -5,6 +5,7 @@ import { getMembershipOptions, membershipOptionsForForm } from "@/lib/department
 import type { DomainError } from "@/lib/errors";
 import { getConsoleSettings } from "@/lib/hooks/console-settings";
 import { displayColumns } from "@/lib/hooks/display-columns";
+import { translateErrorMessage } from "@/lib/hooks/error-translator";
 import type { HookKind } from "@/lib/hooks/kinds";
 import { runHookDraft } from "@/lib/hooks/manage/run-hook-draft";
 import { saveHook } from "@/lib/hooks/manage/save-hook";
@@ -298,5 +299,21 @@ describe("Settings Query Hook display functions", () => {
     const shown = await displayColumns(admins.ian, settings, [admins.kelly.profile]);
     expect(shown.cells).toEqual({ [admins.kelly.id]: { email: "ok" } });
     expect(shown.error).toMatch(/^The display function of name: /);
+  });
+});
+
+describe("Settings Query Hook errorTranslator", () => {
+  it("translates a message in the sandbox with the languageDictionary; a failing translator leaves it", async () => {
+    await install(
+      "settings",
+      `function (ctx, cb) { cb(null, {
+        languageDictionary: { customErrors: { 'You cannot block yourself.': 'Vous ne pouvez pas vous bloquer.' } },
+        errorTranslator: "function (error, languageDictionary) { return (languageDictionary.customErrors || {})[error] || error; }"
+      }); }`,
+    );
+    expect(await translateErrorMessage(admins.ian, "You cannot block yourself.")).toBe("Vous ne pouvez pas vous bloquer.");
+    expect(await translateErrorMessage(admins.ian, "Something else.")).toBe("Something else.");
+    await install("settings", `function (ctx, cb) { cb(null, { errorTranslator: "(error) => { throw new Error('broken'); }" }); }`);
+    expect(await translateErrorMessage(admins.ian, "You cannot block yourself.")).toBe("You cannot block yourself.");
   });
 });
