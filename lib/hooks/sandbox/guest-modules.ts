@@ -6,7 +6,7 @@ import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import type { QuickJSDeferredPromise, QuickJSHandle, VmCallResult } from "quickjs-emscripten-core";
 import type { GuestRun } from "./guest-run";
 import { MAX_HOST_ARGUMENTS_BYTES } from "./limits";
-import { BUILTIN_MODULES, SUPPORT_SOURCE, moduleSource, resolveModuleName } from "./modules";
+import { BUILTIN_MODULES, SUPPORT_SOURCE, isMissingPackage, moduleSource, resolveModuleName } from "./modules";
 import { parseUntrustedJson, truncateUtf8, utf8Length } from "./plain-json";
 import { toJsonInGuest } from "./result-contract";
 import { errorMessage, LOG_LEVELS, type HookLogEntry, type HookLogLevel, type HostFunction, type HostFunctionContext } from "./types";
@@ -139,6 +139,9 @@ export class GuestModules {
     const cached = this.moduleCache.get(name);
     if (cached) return cached.dup();
     const source = moduleSource(name);
+    if (source === undefined && isMissingPackage(name)) {
+      return { error: vm.newError(`${this.run.hookName} cannot require('${requested}'): the ${name} package is not installed on this server (npm install).`) };
+    }
     if (source === undefined) {
       const message = `${this.run.hookName} cannot require('${requested}'): it is not a built-in module. Available: ${BUILTIN_MODULES.join(", ")}.`;
       return { error: vm.newError(message) };

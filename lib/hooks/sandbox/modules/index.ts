@@ -30,6 +30,11 @@ const SOURCES: Record<string, string> = {
   "slack-notify": SLACK_NOTIFY_SOURCE,
 };
 
+/** A built-in module whose package is not installed here (lodash, moment): `npm install` brings it. */
+export function isMissingPackage(name: string): boolean {
+  return Object.hasOwn(PACKAGE_FILES, name) && moduleSource(name) === undefined;
+}
+
 export const BUILTIN_MODULES: readonly string[] = [...Object.keys(PACKAGE_FILES), ...Object.keys(SOURCES).filter((name) => !name.includes("/"))].sort();
 
 const packageSources = new Map<string, string | null>();
