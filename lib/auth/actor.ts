@@ -31,10 +31,15 @@ export async function loadActor(
   channel: Channel,
   request: RequestInfo = {},
   apiTokenId?: string,
+  /** A console session's generation (lib/auth/sessions.ts): refused once the admin's has moved on. */
+  sessionGeneration?: number,
 ): Promise<Actor> {
   const prisma = await getPrisma();
-  const row = await prisma.user.findUnique({ where: { id: userId }, select: userSelect });
+  const row = await prisma.user.findUnique({ where: { id: userId }, select: { ...userSelect, sessionGeneration: true } });
   if (!row) throw unauthorized("Your account no longer exists. Sign in again.");
+  if (sessionGeneration !== undefined && row.sessionGeneration !== sessionGeneration) {
+    throw unauthorized("Your session has ended. Sign in again.");
+  }
   const profile = toUserProfile(row);
   if (profile.blocked) throw new DomainError("unauthorized", "Your account is blocked. Contact your administrator.");
   const roles = adminRolesOf(profile.app_metadata);

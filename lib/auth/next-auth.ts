@@ -5,6 +5,7 @@ import { DomainError } from "@/lib/errors";
 import { signInSchema } from "@/lib/schemas/auth";
 import { getAuthSecret } from "./secret";
 import { requestInfoFrom } from "./request-info";
+import { endAllSessions } from "./sessions";
 import { signInWithPassword } from "./sign-in";
 
 const SESSION_MAX_AGE_S = 8 * 60 * 60;
@@ -29,7 +30,7 @@ export function authOptions(): NextAuthOptions {
           }
           try {
             const admin = await signInWithPassword(parsed.data, requestInfoFrom(headers));
-            return { id: admin.id, email: admin.email };
+            return { id: admin.id, email: admin.email, sessionGeneration: admin.sessionGeneration };
           } catch (error) {
             if (error instanceof DomainError) throw new Error(error.message);
             throw error;
@@ -39,12 +40,23 @@ export function authOptions(): NextAuthOptions {
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user) token.sub = user.id;
+        if (user) {
+          token.sub = user.id;
+          token.sessionGeneration = (user as { sessionGeneration?: number }).sessionGeneration;
+        }
         return token;
       },
       session({ session, token }) {
-        if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+        if (session.user && token.sub) {
+          Object.assign(session.user, { id: token.sub, sessionGeneration: token.sessionGeneration });
+        }
         return session;
+      },
+    },
+    events: {
+      // Signing out ends every session of the admin, not only this cookie (a copy of it stops working too).
+      async signOut({ token }) {
+        if (token?.sub) await endAllSessions(token.sub);
       },
     },
   };

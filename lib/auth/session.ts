@@ -9,10 +9,10 @@ import { requestInfoFrom } from "./request-info";
 /** The signed-in admin of this request, or null (no session, blocked, or no admin role any more). */
 export async function getSessionActor(): Promise<Actor | null> {
   const session = await getServerSession(authOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
+  const { id, sessionGeneration } = (session?.user ?? {}) as { id?: string; sessionGeneration?: unknown };
+  if (!id || typeof sessionGeneration !== "number") return null;
   try {
-    return await loadActor(id, "console", requestInfoFrom(await headers()));
+    return await loadActor(id, "console", requestInfoFrom(await headers()), undefined, sessionGeneration);
   } catch (error) {
     if (error instanceof DomainError) return null;
     throw error;

@@ -1,6 +1,7 @@
 import { requirePermission, type Actor } from "@/lib/auth/actor";
 import { assertAnAdministratorRemains, assertNotDemotingYourself, lockAdministrators, mayRemoveAdministrator } from "@/lib/auth/administrators";
 import { hashPassword, passwordPolicyViolation } from "@/lib/auth/password";
+import { changeEndsSessions } from "@/lib/auth/sessions";
 import { auditFailures, recordAudit } from "@/lib/audit/record";
 import { getPrisma } from "@/lib/db/client";
 import { getTenant } from "@/lib/tenant/tenant";
@@ -67,6 +68,7 @@ export async function updateUser(actor: Actor, userId: string, input: UpdateUser
     if (input.phone_verified !== undefined) data.phoneVerified = input.phone_verified;
     if (input.blocked !== undefined) data.blocked = input.blocked;
     assertNotDemotingYourself(actor, userId, data.appMetadata);
+    if (changeEndsSessions(current, data)) data.sessionGeneration = { increment: 1 };
     const guardAdministrators = mayRemoveAdministrator(data);
 
     const prisma = await getPrisma();
