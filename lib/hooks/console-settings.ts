@@ -109,6 +109,13 @@ export interface FormUserField {
   placeholder?: string;
 }
 
+/** As DAE's console: `languageDictionary.labels[property]`, else the field's label, else its property. */
+function fieldLabel(settings: ConsoleSettings, field: UserField): string {
+  const labels = typeof settings.languageDictionary === "object" ? settings.languageDictionary?.labels : undefined;
+  const translated = labels && typeof labels === "object" ? (labels as Record<string, unknown>)[field.property] : undefined;
+  return typeof translated === "string" && translated ? translated.slice(0, 100) : (field.label ?? field.property);
+}
+
 export function formUserFields(settings: ConsoleSettings, mode: "create" | "edit"): FormUserField[] {
   return settings.userFields.flatMap((field) => {
     const spec = field[mode];
@@ -116,7 +123,7 @@ export function formUserFields(settings: ConsoleSettings, mode: "create" | "edit
     return [
       {
         property: field.property,
-        label: field.label ?? field.property,
+        label: fieldLabel(settings, field),
         type: spec.type,
         options: (spec.options ?? []).map((option) => (typeof option === "string" ? { value: option, label: option } : option)),
         required: spec.required ?? false,
@@ -128,7 +135,7 @@ export function formUserFields(settings: ConsoleSettings, mode: "create" | "edit
 
 /** The extra columns of the users list: user fields with a truthy `display`. */
 export function listColumns(settings: ConsoleSettings): { property: string; label: string }[] {
-  return settings.userFields.filter((field) => field.display).map((field) => ({ property: field.property, label: field.label ?? field.property }));
+  return settings.userFields.filter((field) => field.display).map((field) => ({ property: field.property, label: fieldLabel(settings, field) }));
 }
 
 /** A stylesheet URL (https, or http for a local address) rather than CSS text. */

@@ -3,7 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { clearAllMemos } from "@/lib/cache/memo";
 import { getMembershipOptions, membershipOptionsForForm } from "@/lib/departments/memberships";
 import type { DomainError } from "@/lib/errors";
-import { getConsoleSettings } from "@/lib/hooks/console-settings";
+import { formUserFields, getConsoleSettings, listColumns } from "@/lib/hooks/console-settings";
 import { displayColumns } from "@/lib/hooks/display-columns";
 import { translateErrorMessage } from "@/lib/hooks/error-translator";
 import type { HookKind } from "@/lib/hooks/kinds";
@@ -315,5 +315,22 @@ describe("Settings Query Hook errorTranslator", () => {
     expect(await translateErrorMessage(admins.ian, "Something else.")).toBe("Something else.");
     await install("settings", `function (ctx, cb) { cb(null, { errorTranslator: "(error) => { throw new Error('broken'); }" }); }`);
     expect(await translateErrorMessage(admins.ian, "You cannot block yourself.")).toBe("You cannot block yourself.");
+  });
+});
+
+describe("Settings Query Hook languageDictionary.labels", () => {
+  it("names the form fields and list columns, as DAE's console does", async () => {
+    await install(
+      "settings",
+      `function (ctx, cb) { cb(null, {
+        languageDictionary: { labels: { 'user_metadata.title': 'Fonction' } },
+        userFields: [
+          { property: 'user_metadata.title', label: 'Title', display: true, create: { type: 'text' } },
+          { property: 'user_metadata.code', label: 'Code', display: true, create: { type: 'text' } }
+        ] }); }`,
+    );
+    const settings = await getConsoleSettings(admins.ian);
+    expect(formUserFields(settings, "create").map((field) => field.label)).toEqual(["Fonction", "Code"]);
+    expect(listColumns(settings).map((column) => column.label)).toEqual(["Fonction", "Code"]);
   });
 });
