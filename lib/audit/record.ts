@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type { Actor } from "@/lib/auth/actor";
 import { getDatabase } from "@/lib/db/client";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
-import { isUuid } from "@/lib/schemas/common";
+import { isUuid, storableText } from "@/lib/schemas/common";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -18,6 +18,23 @@ export interface AuditEntry {
 export interface AuditActor extends Pick<Actor, "channel" | "ipAddress" | "userAgent"> {
   id: string | null;
   email: string | null;
+}
+
+/**
+ * The audit row must be written even when what failed was the text itself (a refused value echoed
+ * in the message, a hook's error): NUL and lone surrogates, which PostgreSQL cannot store, become
+ * U+FFFD in every string of the row, keys of the details included.
+ */
+const storable = (text: string | null | undefined): string | null => (text == null ? null : storableText(text));
+
+function storableJson(details: Prisma.InputJsonObject): string {
+  return JSON.stringify(details, (_key, value: unknown) => {
+    if (typeof value === "string") return storableText(value);
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [storableText(key), inner]));
+    }
+    return value;
+  });
 }
 
 /** A target id that came from a URL may be malformed; the entry keeps it in its details instead. */
@@ -36,10 +53,10 @@ export function auditInsert(actor: AuditActor, entry: AuditEntry, failure?: { me
   return Prisma.sql`
     INSERT INTO audit_logs (id, created_at, actor_id, actor_email, channel, action, target_user_id, target_email,
       ip_address, user_agent, result, error_message, details)
-    VALUES (${crypto.randomUUID()}::uuid, ${new Date().toISOString()}::timestamp, ${actor.id}::uuid, ${actor.email},
-      ${actor.channel}, ${entry.action}, ${targetUserId}::uuid, ${entry.targetEmail ?? null},
-      ${actor.ipAddress?.slice(0, 100) ?? null}, ${actor.userAgent?.slice(0, 500) ?? null},
-      ${failure ? "failure" : "success"}, ${failure?.message.slice(0, 2000) ?? null}, ${JSON.stringify(details)}::jsonb)`;
+    VALUES (${crypto.randomUUID()}::uuid, ${new Date().toISOString()}::timestamp, ${actor.id}::uuid, ${storable(actor.email)},
+      ${actor.channel}, ${storableText(entry.action)}, ${targetUserId}::uuid, ${storable(entry.targetEmail)},
+      ${storable(actor.ipAddress?.slice(0, 100))}, ${storable(actor.userAgent?.slice(0, 500))},
+      ${failure ? "failure" : "success"}, ${storable(failure?.message.slice(0, 2000))}, ${storableJson(details)}::jsonb)`;
 }
 
 /** Records a successful change; pass the transaction that made the change, so both commit together. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { textSchema } from "./common";
 import { HOOK_KINDS } from "@/lib/hooks/kinds";
 
 export const hookKindSchema = z.enum(HOOK_KINDS, { error: "Unknown hook kind." });
@@ -6,8 +7,7 @@ export const HOOK_CODE_MAX_CHARS = 100_000;
 
 export const saveHookSchema = z.object({
   kind: hookKindSchema,
-  code: z
-    .string({ error: "Enter the hook's code." })
+  code: textSchema({ error: "Enter the hook's code." })
     .trim()
     .min(1, "Enter the hook's code.")
     .max(HOOK_CODE_MAX_CHARS, `A hook can be at most ${HOOK_CODE_MAX_CHARS / 1000} KB of code.`),
@@ -27,9 +27,8 @@ export const setHookEnabledSchema = z.object({ kind: hookKindSchema, enabled: z.
 /** The Runner: code from the editor (saved or not) against an editable JSON context. */
 export const runHookDraftSchema = z.object({
   kind: hookKindSchema,
-  code: z.string().max(HOOK_CODE_MAX_CHARS, `A hook can be at most ${HOOK_CODE_MAX_CHARS / 1000} KB of code.`),
-  context: z
-    .string()
+  code: textSchema().max(HOOK_CODE_MAX_CHARS, `A hook can be at most ${HOOK_CODE_MAX_CHARS / 1000} KB of code.`),
+  context: textSchema()
     .max(256 * 1024, "The context can be at most 256 KB of JSON.")
     .transform((text, ctx) => {
       try {
@@ -44,11 +43,10 @@ export const runHookDraftSchema = z.object({
 export type RunHookDraftInput = z.infer<typeof runHookDraftSchema>;
 
 export const setHookSecretSchema = z.object({
-  name: z
-    .string({ error: "Enter the secret's name." })
+  name: textSchema({ error: "Enter the secret's name." })
     .trim()
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "A secret's name is a letter or _ followed by letters, digits or _ (at most 64)."),
-  value: z.string({ error: "Enter the secret's value." }).min(1, "Enter the secret's value.").max(4096, "A secret can be at most 4 KB."),
+  value: textSchema({ error: "Enter the secret's value." }).min(1, "Enter the secret's value.").max(4096, "A secret can be at most 4 KB."),
 });
 export type SetHookSecretInput = z.infer<typeof setHookSecretSchema>;
 export const deleteHookSecretSchema = setHookSecretSchema.pick({ name: true });

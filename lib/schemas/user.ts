@@ -8,6 +8,7 @@ import {
   nameSchema,
   passwordSchema,
   phoneNumberSchema,
+  textSchema,
   usernameSchema,
 } from "./common";
 
@@ -15,7 +16,7 @@ import {
 export const createUserSchema = z.object({
   email: emailSchema,
   password: passwordSchema,
-  connection: z.string({ error: "Choose a connection." }).trim().min(1, "Choose a connection."),
+  connection: textSchema({ error: "Choose a connection." }).trim().min(1, "Choose a connection."),
   username: usernameSchema.optional().or(z.literal("").transform(() => undefined)),
   memberships: membershipsSchema.default([]),
   name: nameSchema,
@@ -30,7 +31,7 @@ export type CreateUserInput = z.infer<typeof createUserSchema>;
 
 /** The console form adds the repeated password; the API does not need it. */
 export const createUserFormSchema = createUserSchema
-  .extend({ repeatPassword: z.string() })
+  .extend({ repeatPassword: textSchema() })
   .refine((input) => input.password === input.repeatPassword, {
     path: ["repeatPassword"],
     message: "The passwords do not match.",
@@ -63,9 +64,9 @@ export const USER_SORT_FIELDS = ["email", "name", "created_at", "last_login"] as
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 
 export const listUsersSchema = z.object({
-  search: z.string().trim().max(200).optional().transform((s) => s || undefined),
-  connection: z.string().trim().max(200).optional().transform((s) => s || undefined),
-  membership: z.string().trim().max(100).optional().transform((s) => s || undefined),
+  search: textSchema().trim().max(200).optional().transform((s) => s || undefined),
+  connection: textSchema().trim().max(200).optional().transform((s) => s || undefined),
+  membership: textSchema().trim().max(100).optional().transform((s) => s || undefined),
   sort: z.enum(USER_SORT_FIELDS).default("email"),
   order: z.enum(["asc", "desc"]).default("asc"),
   page: z.coerce.number().int().min(1).max(100_000).default(1),

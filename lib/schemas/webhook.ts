@@ -1,11 +1,11 @@
 import { z } from "zod";
+import { textSchema } from "./common";
 import { EVENT_TYPES } from "@/lib/events/types";
 import { allowlistSchema, retryScheduleSchema } from "@/lib/delivery/settings";
 import { parseDuration } from "@/lib/delivery/duration";
 
 /** An http(s) URL a delivery can be sent to (the address itself is checked when sending). */
-export const outboundUrlSchema = z
-  .string({ error: "Enter the URL to send to." })
+export const outboundUrlSchema = textSchema({ error: "Enter the URL to send to." })
   .trim()
   .min(1, "Enter the URL to send to.")
   .max(2048, "The URL must be at most 2048 characters.")
@@ -44,7 +44,7 @@ export const RESERVED_HEADERS = [
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export const customHeadersSchema = z
-  .record(z.string(), z.string({ error: "A header value must be text." }))
+  .record(textSchema(), textSchema({ error: "A header value must be text." }))
   .superRefine((headers, context) => {
     const names = Object.keys(headers);
     if (names.length > 20) context.addIssue({ code: "custom", message: "An endpoint can have at most 20 custom headers." });
@@ -77,8 +77,7 @@ const timeoutSchema = (label: string, max: number) =>
     .min(100, `The ${label} must be at least 100 ms.`)
     .max(max, `The ${label} must be at most ${max / 1000} s.`);
 
-const basicAuthUsernameSchema = z
-  .string()
+const basicAuthUsernameSchema = textSchema()
   .trim()
   .max(200, "The basic auth username must be at most 200 characters.")
   .regex(/^[^:\r\n]*$/, "The basic auth username cannot contain a colon or a line break.")
@@ -86,8 +85,7 @@ const basicAuthUsernameSchema = z
   .nullable();
 
 /** Write-only: absent keeps the saved password, null or "" removes it. */
-const basicAuthPasswordSchema = z
-  .string()
+const basicAuthPasswordSchema = textSchema()
   .max(200, "The basic auth password must be at most 200 characters.")
   .regex(/^[^\r\n]*$/, "The basic auth password cannot contain a line break.")
   .transform((value) => value || null)
@@ -95,7 +93,7 @@ const basicAuthPasswordSchema = z
 
 const endpointFields = {
   url: outboundUrlSchema,
-  description: z.string().trim().max(500, "The description must be at most 500 characters.").default(""),
+  description: textSchema().trim().max(500, "The description must be at most 500 characters.").default(""),
   eventTypes: eventTypesSchema,
   headers: customHeadersSchema.default({}),
   basicAuthUsername: basicAuthUsernameSchema.default(null),
@@ -111,7 +109,7 @@ export type CreateWebhookEndpointInput = z.infer<typeof createWebhookEndpointSch
 export const updateWebhookEndpointSchema = z
   .object({
     url: endpointFields.url,
-    description: z.string().trim().max(500, "The description must be at most 500 characters."),
+    description: textSchema().trim().max(500, "The description must be at most 500 characters."),
     eventTypes: eventTypesSchema,
     headers: customHeadersSchema,
     basicAuthUsername: basicAuthUsernameSchema,
@@ -129,7 +127,7 @@ export type UpdateWebhookEndpointInput = z.infer<typeof updateWebhookEndpointSch
 export const sendTestEventSchema = z.object({
   eventType: z.enum(EVENT_TYPES).default("user.registration.create.complete"),
   payload: z
-    .record(z.string(), z.unknown(), { error: "The test event must be a JSON object." })
+    .record(textSchema(), z.unknown(), { error: "The test event must be a JSON object." })
     .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= 64 * 1024, { message: "The test event must be at most 64 KB of JSON." })
     .optional(),
 });
@@ -155,8 +153,7 @@ export type RedeliverFailedInput = z.infer<typeof redeliverFailedSchema>;
 export const createRestHookSubscriptionSchema = z.object(
   {
     url: outboundUrlSchema,
-    authorization_token: z
-      .string({ error: "authorization_token must be a string." })
+    authorization_token: textSchema({ error: "authorization_token must be a string." })
       .trim()
       .max(500, "authorization_token must be at most 500 characters.")
       .regex(/^[\x21-\x7e]*$/, "authorization_token may contain printable characters without spaces only.")
@@ -171,8 +168,7 @@ export type CreateRestHookSubscriptionInput = z.infer<typeof createRestHookSubsc
 export const updateDeliverySettingsSchema = z.object({
   outboundAllowlist: allowlistSchema.optional(),
   retrySchedule: retryScheduleSchema.nullable().optional(),
-  disableAfter: z
-    .string()
+  disableAfter: textSchema()
     .refine((text) => parseDuration(text) !== null, { message: 'Write a duration like "12h" or "5d".' })
     .refine((text) => (parseDuration(text) ?? 0) >= 60_000, { message: "Disable endpoints after at least 1 minute." })
     .nullable()

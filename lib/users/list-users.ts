@@ -46,8 +46,14 @@ export function userListConditions(input: Pick<ListUsersInput, "search" | "conne
   return conditions;
 }
 
-/** The Filter Hook's restriction of the users this admin may see, as SQL; null when unrestricted. */
-async function visibilityCondition(actor: Actor, input: ListUsersInput): Promise<Prisma.Sql | null> {
+/**
+ * The Filter Hook's restriction of the users this admin may see, as SQL over `users u` and
+ * `connections c`; null when unrestricted. The logs page scopes its entries with it too.
+ */
+export async function userVisibilityCondition(
+  actor: Actor,
+  input: Partial<Pick<ListUsersInput, "search" | "connection" | "membership">> = {},
+): Promise<Prisma.Sql | null> {
   const run = await runActiveHook(
     "filter",
     [{ request: hookRequest(actor), payload: { search: input.search ?? "", filterBy: { connection: input.connection, membership: input.membership } } }],
@@ -61,7 +67,7 @@ export async function listUsers(actor: Actor, input: ListUsersInput): Promise<Us
   requirePermission(actor, "users:read");
   const prisma = await getPrisma();
   const conditions = userListConditions(input);
-  const visibility = await visibilityCondition(actor, input);
+  const visibility = await userVisibilityCondition(actor, input);
   if (visibility) conditions.push(visibility);
   const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
   const direction = input.order === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
