@@ -1,21 +1,3 @@
-const isDev = process.env.NODE_ENV !== "production";
-
-// Monaco injects styles and runs its language services in same-origin workers; Next's bootstrap
-// uses inline scripts. Nothing is loaded from another origin.
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Lets two builds live side by side (e.g. a developer's and the e2e suite's).
@@ -32,14 +14,19 @@ const nextConfig = {
   async headers() {
     return [
       {
+        // The Content-Security-Policy (with a per-request nonce), HSTS and the API's Cache-Control are set in proxy.ts.
         source: "/:path*",
         headers: [
-          { key: "Content-Security-Policy", value: contentSecurityPolicy },
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
           { key: "X-Frame-Options", value: "DENY" },
           { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
         ],
+      },
+      {
+        // Monaco's workers are scripts under /_next/static; a worker obeys its own response's policy.
+        source: "/_next/static/:path*",
+        headers: [{ key: "Content-Security-Policy", value: "default-src 'self'; object-src 'none'; base-uri 'self'" }],
       },
     ];
   },

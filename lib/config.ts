@@ -19,6 +19,8 @@ const envSchema = z.object({
   DELEGATE_RUN_WORKER: z.enum(["true", "false"]).default("true"),
   /** Comma-separated hosts that outbound deliveries may reach even though they resolve to private ranges. */
   DELEGATE_OUTBOUND_ALLOWLIST: z.string().default(""),
+  /** How many reverse proxies in front of the console append to X-Forwarded-* headers; 0 = none, the headers are ignored. */
+  DELEGATE_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & { dataDir: string; publicUrl: string };
