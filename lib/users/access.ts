@@ -19,9 +19,12 @@ export type UserAction =
   | "read:logs"
   | "verify:email";
 
+/**
+ * `read:logs` is one user's log view (their page's audit entries, as DAE's user log tab): open to whoever
+ * may read users. The whole log (lib/audit/list-audit.ts) needs `logs:read` on top.
+ */
 function permissionFor(action: UserAction) {
-  if (action === "read:user") return "users:read" as const;
-  if (action === "read:logs") return "logs:read" as const;
+  if (action === "read:user" || action === "read:logs") return "users:read" as const;
   return "users:write" as const;
 }
 

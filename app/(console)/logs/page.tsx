@@ -7,7 +7,7 @@ import { hrefWith } from "@/components/ui/query";
 import { listAuditActions, listAuditLog } from "@/lib/audit/list-audit";
 import { can } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
-import { fromZodError } from "@/lib/errors";
+import { DomainError, fromZodError } from "@/lib/errors";
 import { listAuditSchema } from "@/lib/schemas/audit";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -19,7 +19,15 @@ export default async function LogsPage({ searchParams }: { searchParams: SearchP
   }
   const parsed = listAuditSchema.safeParse(await searchParams);
   const input = parsed.success ? parsed.data : listAuditSchema.parse({});
-  const [log, actions] = await Promise.all([listAuditLog(actor, input), listAuditActions(actor)]);
+  let log: Awaited<ReturnType<typeof listAuditLog>>;
+  let actions: string[];
+  try {
+    [log, actions] = await Promise.all([listAuditLog(actor, input), listAuditActions(actor)]);
+  } catch (error) {
+    // The Access Hook refused read:logs on the user the log is filtered to.
+    if (error instanceof DomainError && error.code === "forbidden") return <Forbidden title="Logs" message={error.message} />;
+    throw error;
+  }
   const query = { actor: input.actor, action: input.action, result: input.result, user_id: input.user_id };
   const filtered = Object.values(query).some(Boolean);
 

@@ -31,7 +31,7 @@ export default async function UserPage({ params, searchParams }: Props) {
     if (error instanceof DomainError && error.code === "forbidden") return <Forbidden title="User" message={error.message} />;
     throw error;
   }
-  const [auditEntries, membershipOptions, settings] = await Promise.all([
+  const [auditView, membershipOptions, settings] = await Promise.all([
     listUserAuditEntries(actor, user),
     membershipOptionsForForm(actor),
     getConsoleSettings(actor).catch(() => null),
@@ -163,12 +163,14 @@ export default async function UserPage({ params, searchParams }: Props) {
 
       <section aria-labelledby="audit-title">
         <h2 id="audit-title">Audit log</h2>
-        {auditEntries.length ? (
-          <AuditTable entries={auditEntries} caption={`Audit entries about ${user.email}`} showTarget={false} />
+        {!auditView.allowed ? (
+          <p className="empty panel">{auditView.message}</p>
+        ) : auditView.entries.length ? (
+          <AuditTable entries={auditView.entries} caption={`Audit entries about ${user.email}`} showTarget={false} />
         ) : (
           <p className="empty panel">Nothing has been recorded about this user yet.</p>
         )}
-        {can(actor, "logs:read") && auditEntries.length > 0 && (
+        {can(actor, "logs:read") && auditView.allowed && auditView.entries.length > 0 && (
           <p>
             <Link href={`/logs?user_id=${user.user_id}`}>All entries about this user in the logs</Link>
           </p>
