@@ -32,12 +32,15 @@ export type FieldErrors = Record<string, string>;
 export class DomainError extends Error {
   readonly code: DomainErrorCode;
   readonly fieldErrors?: FieldErrors;
+  /** Facts a client can act on, sent next to the message in the API's JSON (e.g. a query error's `position`). */
+  readonly details?: Record<string, string | number>;
 
-  constructor(code: DomainErrorCode, message: string, fieldErrors?: FieldErrors) {
+  constructor(code: DomainErrorCode, message: string, fieldErrors?: FieldErrors, details?: Record<string, string | number>) {
     super(message);
     this.name = "DomainError";
     this.code = code;
     this.fieldErrors = fieldErrors;
+    this.details = details;
   }
 
   get status(): number {

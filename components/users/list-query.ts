@@ -4,6 +4,7 @@ import type { ListUsersInput } from "@/lib/schemas/user";
 export function listQuery(input: Partial<ListUsersInput>) {
   return {
     search: input.search,
+    q: input.q,
     connection: input.connection,
     membership: input.membership,
     sort: input.sort === "email" ? undefined : input.sort,

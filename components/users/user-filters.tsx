@@ -7,17 +7,37 @@ export function UserFilters({
   values,
   connections,
   memberships,
+  searchError,
 }: {
   values: ListUsersInput;
   connections: string[];
   memberships: string[];
+  /** Why the search cannot be used (a query error with its character), shown under the box. */
+  searchError?: string;
 }) {
   const { sort, order } = listQuery(values);
   return (
     <FilterForm action="/users" label="Users">
       <div className="field">
         <label htmlFor="search">Search</label>
-        <input id="search" name="search" type="search" defaultValue={values.search ?? ""} placeholder="Email, name or username" />
+        <input
+          id="search"
+          name="search"
+          type="search"
+          defaultValue={values.search ?? values.q ?? ""}
+          placeholder="Email, name, username, or a query"
+          aria-invalid={searchError ? true : undefined}
+          aria-describedby={searchError ? "search-error" : "search-hint"}
+        />
+        {searchError ? (
+          <span id="search-error" className="field-error" role="alert">
+            {searchError}
+          </span>
+        ) : (
+          <span id="search-hint" className="hint">
+            A word, or a query such as <code>email:*@example.com</code>
+          </span>
+        )}
       </div>
       <div className="field">
         <label htmlFor="filter-connection">Connection</label>

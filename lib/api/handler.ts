@@ -21,7 +21,7 @@ export function apiError(status: number, message: string, extra: Record<string, 
 
 export function errorResponse(error: unknown): Response {
   if (error instanceof DomainError) {
-    return apiError(error.status, error.message, error.fieldErrors ? { fields: error.fieldErrors } : {});
+    return apiError(error.status, error.message, { ...error.details, ...(error.fieldErrors && { fields: error.fieldErrors }) });
   }
   console.error("Unexpected error in an API route:", error);
   return apiError(500, "Something went wrong on the server. Try again; if it persists, check the server log.");

@@ -22,7 +22,16 @@ function withRefinements(schema: JsonSchema): JsonSchema {
 }
 
 const QUERY_DESCRIPTIONS: Record<string, string> = {
-  search: "Case-insensitive substring of the email, name or username.",
+  search:
+    "A plain word: a case-insensitive substring of the email, name or username. Text that names a field " +
+    "(`email:*@example.com`, `app_metadata.department:\"Finance\" AND email_verified:false`, `_exists_:last_login`) is a " +
+    "query in Auth0's user-search syntax (v3): `field:value`, `field:\"quoted\"`, `*` at the start or end of a value, " +
+    "`field:(a b)`, AND / OR / NOT / `-`, parentheses, `_exists_:field`, ranges `[a TO b]` / `{a TO b}` on dates and numbers. " +
+    "Fields: user_id, email, email_verified, username, name, given_name, family_name, nickname, phone_number, blocked, " +
+    "logins_count, created_at, updated_at, last_login, identities.connection, app_metadata.<path>, user_metadata.<path>. " +
+    "A query that cannot be used is a 400 whose `position` is the character where the problem is. The Filter Hook's " +
+    "restriction is applied as (search) AND (filter).",
+  q: "The same as `search`, under the Management API's name. Send one of the two.",
   connection: "Only users of this connection (by name).",
   membership: "Only users with this membership (department).",
   sort: "The field to sort by; users without a value come last.",
@@ -45,7 +54,7 @@ function queryParameters(schema: z.ZodType) {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schemaName: string) => ({ "application/json": { schema: ref(schemaName) } });
 const ERROR_RESPONSES = {
-  400: ["BadRequest", "The body is not valid JSON, or a field is invalid (see `fields`)."],
+  400: ["BadRequest", "The body is not valid JSON, or a field is invalid (see `fields`), or a search query cannot be used (see `position`)."],
   401: ["Unauthorized", "No API token, or the token is invalid or revoked, or its admin is blocked."],
   403: ["Forbidden", "The role of the token's admin does not allow this."],
   404: ["NotFound", "The user does not exist."],

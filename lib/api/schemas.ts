@@ -51,6 +51,12 @@ export const apiErrorSchema = z.object({
     .record(z.string(), z.string())
     .optional()
     .describe("For invalid input: the message for each field that is wrong, keyed by field name."),
+  position: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe("For a search query (q or search) that cannot be used: the character, from 1, where the problem is."),
 });
 
 // The schemas above document the domain's types; these fail to compile when the two drift apart.

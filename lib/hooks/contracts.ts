@@ -187,8 +187,8 @@ declare namespace Delegate {
   }
 
   /**
-   * A filter over email, username, name, given_name, family_name, connection, blocked, email_verified,
-   * memberships, or app_metadata.<path> / user_metadata.<path>. null: the admin sees every user.
+   * Delegate's JSON filter over email, username, name, given_name, family_name, connection, blocked,
+   * email_verified, memberships, or app_metadata.<path> / user_metadata.<path>.
    */
   type UserFilter =
     | { field: string; equals: string | number | boolean | null }
@@ -196,8 +196,15 @@ declare namespace Delegate {
     | { and: UserFilter[] }
     | { or: UserFilter[] };
 
+  /**
+   * A query in Auth0's user-search syntax, e.g. 'app_metadata.department:"Finance"' (as DAE's Filter
+   * Hooks return), { query } (other keys ignored), Delegate's JSON filter, or nothing / null / "" for
+   * every user. The admin's own search is combined with it as (search) AND (filter).
+   */
+  type FilterResult = string | { query: string; [key: string]: unknown } | UserFilter | null | undefined;
+
   /** The Filter Hook: restricts which users the admin sees in the list and search. */
-  type FilterHook = (ctx: FilterContext, callback: Callback<UserFilter | null>) => void | Promise<unknown>;
+  type FilterHook = (ctx: FilterContext, callback: Callback<FilterResult>) => void | Promise<unknown>;
 }
 `,
   access: `
@@ -341,7 +348,8 @@ export const HOOK_STARTER_CODE: Record<HookKind, string> = {
 }
 `,
   filter: `function (ctx, callback) {
-  // null: the admin sees every user. For example { field: 'memberships', equals: 'Finance' }.
+  // null: the admin sees every user. Or a query in Auth0's user-search syntax, for example
+  // 'app_metadata.department:"Finance"', or a JSON filter: { field: 'memberships', equals: 'Finance' }.
   return callback(null, null);
 }
 `,

@@ -12,7 +12,7 @@ export const HOOK_NAMES: Record<HookKind, string> = {
 
 export const HOOK_DESCRIPTIONS: Record<HookKind, string> = {
   write: "Runs on every create and update, from the console and the API. Returns the user object that is written.",
-  filter: "Restricts which users an admin sees in the list and search. Returns a filter, or null for everyone.",
+  filter: "Restricts which users an admin sees in the list and search. Returns a query (Auth0's user-search syntax) or a JSON filter, or nothing for everyone.",
   access: "Decides whether an admin may read or act on one user. Call callback(new Error(msg)) to deny.",
   memberships: "Returns the memberships an admin may pick in the Memberships field.",
   settings: "Returns console settings: title, extra user fields, connections, whether users can be created.",

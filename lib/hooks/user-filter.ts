@@ -1,14 +1,15 @@
 import { z } from "zod";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { parseUserQuery, type QueryNode, UserQueryError, userQueryToSql } from "@/lib/users/query";
 
 /**
- * The Filter Hook's result: a small JSON filter over profile fields and metadata paths, turned
- * into a parameterised WHERE clause. No value is ever spliced into SQL; field names are looked up
- * in a fixed table and metadata paths are passed as a text[] parameter.
+ * Delegate's own JSON filter, one of the Filter Hook's result forms: a small filter over profile
+ * fields and metadata paths, turned into a parameterised WHERE clause. No value is ever spliced into
+ * SQL; field names are looked up in a fixed table and metadata paths are passed as a text[] parameter.
  *
  *   { "field": "memberships", "equals": "Finance" }
  *   { "field": "app_metadata.region", "in": ["EU", "UK"] }
- *   { "and": [ …filters ] }   { "or": [ …filters ] }   null (no restriction)
+ *   { "and": [ …filters ] }   { "or": [ …filters ] }
  */
 export type UserFilter =
   | { field: string; equals: string | number | boolean | null }
@@ -32,7 +33,49 @@ export const userFilterSchema: z.ZodType<UserFilter> = z.lazy(() =>
   ]),
 );
 
-export const filterHookResultSchema = userFilterSchema.nullable().optional();
+/** What a Filter Hook's result restricts the list to; null is no restriction. */
+export type FilterRestriction = { kind: "query"; query: string; node: QueryNode } | { kind: "json"; filter: UserFilter };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * The Filter Hook's result, as DAE takes it: a query string in Auth0's user-search syntax, an object
+ * `{ query }` (DAE's search-engine override; its other keys are ignored), nothing or an empty query (no
+ * restriction), or Delegate's JSON filter. A query the parser does not support is an invalid result
+ * naming the character: it never falls back to "no restriction".
+ */
+export const filterHookResultSchema = z.unknown().transform((result, context): FilterRestriction | null => {
+  if (result === null || result === undefined) return null;
+  const isQueryObject = isRecord(result) && Object.hasOwn(result, "query");
+  if (typeof result === "string" || isQueryObject) {
+    const query = isQueryObject ? result.query : result;
+    if (query === null || query === undefined) return null;
+    if (typeof query !== "string") {
+      context.addIssue({ code: "custom", path: ["query"], message: "query must be a string in Auth0's user-search syntax" });
+      return z.NEVER;
+    }
+    try {
+      const node = parseUserQuery(query);
+      return node ? { kind: "query", query, node } : null;
+    } catch (error) {
+      if (!(error instanceof UserQueryError)) throw error;
+      context.addIssue({ code: "custom", message: `the query ${JSON.stringify(query)} cannot be used: ${error.message}` });
+      return z.NEVER;
+    }
+  }
+  const parsed = userFilterSchema.safeParse(result);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) context.addIssue({ code: "custom", path: issue.path, message: issue.message });
+    return z.NEVER;
+  }
+  return { kind: "json", filter: parsed.data };
+});
+
+/** The SQL condition of a Filter Hook's restriction (tables `users u` and `connections c`). */
+export function filterRestrictionToSql(restriction: FilterRestriction): Prisma.Sql {
+  return restriction.kind === "query" ? userQueryToSql(restriction.node) : userFilterToSql(restriction.filter);
+}
 
 const COLUMNS: Record<string, Prisma.Sql> = {
   email: Prisma.sql`u.email`,
@@ -53,7 +96,7 @@ function fieldExpression(field: string): Prisma.Sql {
   return Prisma.sql`(${source} #>> ${path}::text[])`;
 }
 
-/** The SQL condition of a validated filter (tables `users u` and `connections c`). */
+/** The SQL condition of a validated JSON filter (tables `users u` and `connections c`). */
 export function userFilterToSql(filter: UserFilter): Prisma.Sql {
   if ("and" in filter) return Prisma.sql`(${Prisma.join(filter.and.map(userFilterToSql), " AND ")})`;
   if ("or" in filter) return Prisma.sql`(${Prisma.join(filter.or.map(userFilterToSql), " OR ")})`;

@@ -63,8 +63,13 @@ export type UpdateUserInput = z.infer<typeof updateUserSchema>;
 export const USER_SORT_FIELDS = ["email", "name", "created_at", "last_login"] as const;
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 
+/** A search: a plain word (substring) or a query in Auth0's user-search syntax (lib/users/query). */
+const searchSchema = textSchema().trim().max(1000).optional().transform((s) => s || undefined);
+
 export const listUsersSchema = z.object({
-  search: textSchema().trim().max(200).optional().transform((s) => s || undefined),
+  search: searchSchema,
+  /** The Management API's name for the search, same syntax; `search` is the console's. */
+  q: searchSchema,
   connection: textSchema().trim().max(200).optional().transform((s) => s || undefined),
   membership: textSchema().trim().max(100).optional().transform((s) => s || undefined),
   sort: z.enum(USER_SORT_FIELDS).default("email"),
@@ -75,5 +80,8 @@ export const listUsersSchema = z.object({
     .int()
     .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), { message: "per_page must be 10, 25, 50 or 100." })
     .default(25),
+}).refine((input) => input.q === undefined || input.search === undefined, {
+  path: ["q"],
+  message: "Send the search as q or as search, not both.",
 });
 export type ListUsersInput = z.infer<typeof listUsersSchema>;

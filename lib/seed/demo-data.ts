@@ -100,7 +100,8 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions = 
       familyName: user.familyName,
       emailVerified: user.emailVerified,
       passwordHash: userHash,
-      appMetadata: { memberships: [user.department] },
+      // As the seed's Write Hook (Auth0's sample) writes them: DAE's published hooks read app_metadata.department.
+      appMetadata: { department: user.department, memberships: [user.department] },
       userMetadata: { title: "Analyst" },
       createdAt: user.createdAt,
       lastLogin: user.lastLogin,

@@ -1,11 +1,13 @@
 import { requirePermission, type Actor } from "@/lib/auth/actor";
 import { getPrisma } from "@/lib/db/client";
+import { DomainError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { hookRequest } from "@/lib/hooks/context";
 import { runActiveHook } from "@/lib/hooks/execute";
-import { filterHookResultSchema, userFilterToSql } from "@/lib/hooks/user-filter";
+import { filterHookResultSchema, filterRestrictionToSql } from "@/lib/hooks/user-filter";
 import type { ListUsersInput } from "@/lib/schemas/user";
 import { readableRows } from "./access";
+import { looksLikeUserQuery, userQueryCondition, UserQueryError } from "./query";
 import { toUserProfile, userSelect, type UserProfile } from "./profile";
 
 export interface UserPage {
@@ -28,17 +30,38 @@ const ORDER_COLUMNS: Record<ListUsersInput["sort"], Prisma.Sql> = {
 };
 
 /**
- * The WHERE clause of the list. Every condition matches an index: the trigram index on
- * user_search_text(...) and the GIN index on user_memberships_json(app_metadata), whose function
- * PostgreSQL inlines (its migration says why: user_memberships() costs a function call per row).
+ * The admin's search as one SQL condition: a query in Auth0's user-search syntax when it names a
+ * field (`email:*@example.com`, `_exists_:last_login`), otherwise the substring search of the email,
+ * name or username (the trigram index on user_search_text). A query the parser does not support is
+ * a 400 naming the parameter and the character (`position`), never an empty list.
  */
-export function userListConditions(input: Pick<ListUsersInput, "search" | "connection" | "membership">): Prisma.Sql[] {
-  const conditions: Prisma.Sql[] = [];
-  if (input.search) {
-    conditions.push(
-      Prisma.sql`user_search_text(u.email, u.name, u.username) LIKE ${`%${escapeLike(input.search.toLowerCase())}%`}`,
-    );
+export function searchCondition(search: string, parameter: "search" | "q" = "search"): Prisma.Sql {
+  if (!looksLikeUserQuery(search)) {
+    return Prisma.sql`user_search_text(u.email, u.name, u.username) LIKE ${`%${escapeLike(search.toLowerCase())}%`}`;
   }
+  try {
+    return userQueryCondition(search) ?? Prisma.sql`TRUE`;
+  } catch (error) {
+    if (!(error instanceof UserQueryError)) throw error;
+    throw new DomainError("validation", `${parameter}: ${error.message}`, { [parameter]: error.message }, { position: error.position });
+  }
+}
+
+/** The admin's own search text and the parameter it came in (the API's `q` or the console's `search`). */
+export function searchOf(input: Partial<Pick<ListUsersInput, "search" | "q">>): { text: string; parameter: "search" | "q" } | null {
+  if (input.q) return { text: input.q, parameter: "q" };
+  return input.search ? { text: input.search, parameter: "search" } : null;
+}
+
+/**
+ * The admin's own conditions of the list, each parenthesised. The search's conditions use the trigram
+ * index on user_search_text(...), the btree indexes, and the GIN indexes on app_metadata and on
+ * user_memberships_json(app_metadata), whose function PostgreSQL inlines (its migration says why).
+ */
+export function userListConditions(input: Pick<ListUsersInput, "search" | "q" | "connection" | "membership">): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  const search = searchOf(input);
+  if (search) conditions.push(Prisma.sql`(${searchCondition(search.text, search.parameter)})`);
   if (input.connection) conditions.push(Prisma.sql`c.name = ${input.connection}`);
   if (input.membership) {
     conditions.push(Prisma.sql`user_memberships_json(u.app_metadata) @> ${JSON.stringify([input.membership])}::jsonb`);
@@ -47,20 +70,26 @@ export function userListConditions(input: Pick<ListUsersInput, "search" | "conne
 }
 
 /**
- * The Filter Hook's restriction of the users this admin may see, as SQL over `users u` and
- * `connections c`; null when unrestricted. The logs page scopes its entries with it too.
+ * The Filter Hook's restriction of the users this admin may see, as one parenthesised SQL condition
+ * over `users u` and `connections c`; null when unrestricted. It is ANDed with the admin's own
+ * conditions, so a filter can only narrow what they see.
  */
 export async function userVisibilityCondition(
   actor: Actor,
-  input: Partial<Pick<ListUsersInput, "search" | "connection" | "membership">> = {},
+  input: Partial<Pick<ListUsersInput, "search" | "q" | "connection" | "membership">> = {},
 ): Promise<Prisma.Sql | null> {
   const run = await runActiveHook(
     "filter",
-    [{ request: hookRequest(actor), payload: { search: input.search ?? "", filterBy: { connection: input.connection, membership: input.membership } } }],
+    [
+      {
+        request: hookRequest(actor),
+        payload: { search: searchOf(input)?.text ?? "", filterBy: { connection: input.connection, membership: input.membership } },
+      },
+    ],
     filterHookResultSchema,
     actor,
   );
-  return run.configured && run.result ? userFilterToSql(run.result) : null;
+  return run.configured && run.result ? Prisma.sql`(${filterRestrictionToSql(run.result)})` : null;
 }
 
 export async function listUsers(actor: Actor, input: ListUsersInput): Promise<UserPage> {

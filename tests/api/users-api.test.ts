@@ -144,6 +144,33 @@ describe("GET /api/v2/users", () => {
     expect(created).toEqual([...created].sort((a, b) => b - a));
   });
 
+  it("q and search take a query in Auth0's user-search syntax; a plain word stays a substring search", async () => {
+    const emails = (res: { body: { users: UserProfile[] } }) => res.body.users.map((u) => u.email);
+    const query = 'app_metadata.department:"Finance" AND email_verified:false';
+    const byQ = await call(usersRoute.GET, "GET", { token: tokens.ian, query: { q: query, per_page: 100 } });
+    expect(byQ.status).toBe(200);
+    expect(emails(byQ)).toEqual(["ada.adams@example.com", "pavel.adams@example.com"]);
+    const bySearch = await call(usersRoute.GET, "GET", { token: tokens.ian, query: { search: query, per_page: 100 } });
+    expect(emails(bySearch)).toEqual(emails(byQ));
+    const word = await call(usersRoute.GET, "GET", { token: tokens.ian, query: { q: "PAVEL", per_page: 100 } });
+    expect(emails(word)).toEqual(["pavel.adams@example.com"]);
+    const wildcard = await call(usersRoute.GET, "GET", { token: tokens.ian, query: { q: "email:kel*" } });
+    expect(emails(wildcard)).toEqual(["kelly@example.com"]);
+  });
+
+  it("answers 400 with the position to a query it cannot use, never a 500 or an empty list", async () => {
+    const res = await call(usersRoute.GET, "GET", { token: tokens.ian, query: { q: "email:kelly@example.com AND name:Kel~" } });
+    expect(res.status).toBe(400);
+    const problem = "Fuzzy and proximity searches (~) are not supported (at character 37).";
+    expect(res.body).toEqual({ statusCode: 400, error: "Bad Request", message: `q: ${problem}`, fields: { q: problem }, position: 37 });
+    const unclosed = await call(usersRoute.GET, "GET", { token: tokens.ian, query: { search: "email:(a@example.com" } });
+    expect(unclosed.status).toBe(400);
+    expect(unclosed.body).toMatchObject({ fields: { search: "This parenthesis is never closed (at character 7)." }, position: 7 });
+    const both = await call(usersRoute.GET, "GET", { token: tokens.ian, query: { q: "a", search: "b" } });
+    expect(both.status).toBe(400);
+    expect(both.body.fields).toEqual({ q: "Send the search as q or as search, not both." });
+  });
+
   it("refuses invalid query parameters with 400 naming the fields", async () => {
     const res = await call(usersRoute.GET, "GET", { token: tokens.kelly, query: { per_page: 7, sort: "password" } });
     expect(res.status).toBe(400);
@@ -320,6 +347,8 @@ describe("GET /api/v2/openapi.json", () => {
     expect(doc.components.schemas.User.properties).not.toHaveProperty("password");
     const conflict = await call(usersRoute.POST, "POST", { token: tokens.ian, body: newUser("documented@example.com") });
     for (const key of Object.keys(conflict.body)) expect(doc.components.schemas.Error.properties).toHaveProperty(key);
+    const badQuery = await call(usersRoute.GET, "GET", { token: tokens.ian, query: { q: "email:/x/" } });
+    expect(Object.keys(badQuery.body).sort()).toEqual(Object.keys(doc.components.schemas.Error.properties).sort());
     const list = await call(usersRoute.GET, "GET", { token: tokens.ian });
     expect(Object.keys(list.body).sort()).toEqual(Object.keys(doc.components.schemas.UserPage.properties).sort());
   });

@@ -1,12 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { clearAllMemos } from "@/lib/cache/memo";
+import { runHookDraft } from "@/lib/hooks/manage/run-hook-draft";
 import { saveHook } from "@/lib/hooks/manage/save-hook";
+import type { DomainError } from "@/lib/errors";
 import { userFilterSchema } from "@/lib/hooks/user-filter";
 import { listUsersSchema } from "@/lib/schemas/user";
 import { listUsers } from "@/lib/users/list-users";
 import { useTestDatabase } from "../helpers/db";
 import { seedAndLoadAdmins, type DemoAdmin } from "../helpers/fixtures";
+import { AUTH0_FILTER_HOOK_SAMPLE } from "../helpers/published-filter-hook";
 
 const db = useTestDatabase();
 let admins: Record<DemoAdmin, Actor>;
@@ -16,17 +19,30 @@ beforeAll(async () => {
   await db().prisma.user.updateMany({ where: { email: { startsWith: "ben." } }, data: { appMetadata: { department: "Sales" } } });
 });
 
-async function visibleWith(filter: unknown): Promise<string[]> {
-  await saveHook(admins.ian, {
-    kind: "filter",
-    code: `function (ctx, callback) { callback(null, ${JSON.stringify(filter)}); }`,
-    enabled: true,
-    timeoutMs: 500,
-  });
+async function installFilter(code: string) {
+  await saveHook(admins.ian, { kind: "filter", code, enabled: true, timeoutMs: 5_000 });
   clearAllMemos();
-  const page = await listUsers(admins.olga, listUsersSchema.parse({ per_page: 100 }));
-  return page.users.map((user) => user.email);
 }
+
+async function visibleWith(filter: unknown, list: Record<string, unknown> = {}): Promise<string[]> {
+  await installFilter(`function (ctx, callback) { callback(null, ${JSON.stringify(filter)}); }`);
+  const page = await listUsers(admins.olga, listUsersSchema.parse({ per_page: 100, ...list }));
+  return page.users.map((user) => user.email).sort();
+}
+
+async function visibleWithout(list: Record<string, unknown> = {}): Promise<string[]> {
+  await installFilter("function (ctx, callback) { callback(); }");
+  const page = await listUsers(admins.olga, listUsersSchema.parse({ per_page: 100, ...list }));
+  return page.users.map((user) => user.email).sort();
+}
+
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error("expected the list to fail");
+    },
+    (error: unknown) => error as DomainError,
+  );
 
 describe("the Filter Hook's JSON filter", () => {
   it("restricts by membership (memberships array or department), with equals and in", async () => {
@@ -64,5 +80,76 @@ describe("the Filter Hook's JSON filter", () => {
   it("a filter hook returning an invalid filter fails with a message naming the hook", async () => {
     const error = await visibleWith({ field: "nope", equals: 1 }).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/^Filter Hook returned an invalid result/);
+  });
+});
+
+/*
+ * The seed (30 users) gives every user app_metadata.department: Finance, IT, Sales, HR, Marketing in turn,
+ * and ben.* users are moved to Sales above: Ada (0), Farid (5), Kira (10), Pavel (15), Ada Baker (20),
+ * Farid Baker (25) are Finance, and Kelly is the Finance admin.
+ */
+const FINANCE = ["ada.adams@example.com", "ada.baker@example.com", "farid.adams@example.com", "farid.baker@example.com", "kelly@example.com", "kira.adams@example.com", "pavel.adams@example.com"];
+
+describe("the Filter Hook's query in Auth0's user-search syntax", () => {
+  it("a query string restricts the list to its matches", async () => {
+    expect(await visibleWith('app_metadata.department:"Finance"')).toEqual(FINANCE);
+  });
+
+  it("{ query } is taken as DAE takes it: the query, other keys ignored", async () => {
+    expect(await visibleWith({ query: 'app_metadata.department:"Finance"', searchEngine: "v3" })).toEqual(FINANCE);
+  });
+
+  it("nothing, null, an empty query or { query: '' } is no restriction", async () => {
+    const everyone = await visibleWithout();
+    expect(everyone).toHaveLength(34);
+    for (const nothing of [null, "", "   ", { query: "" }, { query: null }]) expect(await visibleWith(nothing)).toEqual(everyone);
+  });
+
+  it("the admin's search is ANDed with the filter in parentheses: an OR in the filter never widens it", async () => {
+    const filter = 'app_metadata.department:"Finance" OR email:"ian@example.com"';
+    // DAE sends `(baker) AND app_metadata.department:"Finance" OR email:"ian@example.com"`, which lists Ian too.
+    expect(await visibleWith(filter, { search: "baker" })).toEqual(["ada.baker@example.com", "farid.baker@example.com"]);
+    expect(await visibleWith(filter, { search: "email:ian@example.com OR email:ben.adams@example.com" })).toEqual(["ian@example.com"]);
+    expect(await visibleWith(filter, { search: "email:ben.adams@example.com" })).toEqual([]);
+  });
+
+  it("unsupported syntax is a hook error naming the character, never no restriction", async () => {
+    const fuzzy = await failureOf(visibleWith("app_metadata.department:Financ~"));
+    expect([fuzzy.code, fuzzy.status, fuzzy.message]).toEqual([
+      "hook",
+      400,
+      'Filter Hook returned an invalid result: the query "app_metadata.department:Financ~" cannot be used: Fuzzy and proximity searches (~) are not supported (at character 31).',
+    ]);
+    const unknown = await failureOf(visibleWith({ query: "department:Finance" }));
+    expect(unknown.message).toMatch(/^Filter Hook returned an invalid result: the query "department:Finance" cannot be used: Unknown field "department": .* \(at character 1\)\.$/);
+    const notText = await failureOf(visibleWith({ query: 42 }));
+    expect(notText.message).toBe("Filter Hook returned an invalid result at query: query must be a string in Auth0's user-search syntax.");
+  });
+
+  it("the Runner shows the same error for an unsupported query, and passes a supported one", async () => {
+    const run = (query: string) =>
+      runHookDraft(admins.ian, { kind: "filter", code: `function (ctx, cb) { cb(null, ${JSON.stringify(query)}); }`, context: { request: {}, payload: {} }, timeoutMs: 5_000 });
+    expect(await run("email:/.*/")).toMatchObject({
+      ok: false,
+      outcome: "invalid_result",
+      error: { message: 'Filter Hook returned an invalid result: the query "email:/.*/" cannot be used: Regular expressions (/…/) are not supported (at character 7).' },
+    });
+    expect(await run("email:*@example.com")).toMatchObject({ ok: true, outcome: "success", result: "email:*@example.com" });
+  });
+
+  it("treats the query's values as data: injection attempts match nothing and break nothing", async () => {
+    expect(await visibleWith(`app_metadata.department:"Finance' OR '1'='1"`)).toEqual([]);
+    expect(await visibleWith('email:"x\\" OR 1=1 --"')).toEqual([]);
+    expect(await db().prisma.user.count()).toBe(34);
+  });
+
+  it("Auth0's published sample: Kelly sees only Finance, Ian (IT) everyone, Audrey (no department) an error", async () => {
+    await installFilter(AUTH0_FILTER_HOOK_SAMPLE);
+    const list = async (admin: DemoAdmin, input: Record<string, unknown> = {}) =>
+      (await listUsers(admins[admin], listUsersSchema.parse({ per_page: 100, ...input }))).users.map((user) => user.email).sort();
+    expect(await list("kelly")).toEqual(FINANCE);
+    expect(await list("kelly", { search: "email:*@example.com AND email_verified:false" })).toEqual(["ada.adams@example.com", "pavel.adams@example.com"]);
+    expect(await list("ian")).toHaveLength(34);
+    expect((await failureOf(list("aud"))).message).toBe("The current user is not part of any department.");
   });
 });

@@ -27,7 +27,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       (page) => ({ page, error: null }),
       (error: unknown) => {
         if (!(error instanceof DomainError)) throw error;
-        return { page: { users: [], total: 0, hidden: 0, page: input.page, per_page: input.per_page }, error: error.message };
+        return { page: { users: [], total: 0, hidden: 0, page: input.page, per_page: input.per_page }, error };
       },
     ),
     listConnections(),
@@ -35,8 +35,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     getConsoleSettings(actor).catch(() => null),
   ]);
   const { page, error: listError } = listing;
+  // A search the query parser refuses is shown at the search box, not as a list that matched nothing.
+  const searchError = listError?.fieldErrors?.search ?? listError?.fieldErrors?.q;
   const displayed = settings ? await displayColumns(actor, settings, page.users) : { cells: {}, error: null };
-  const filtered = Boolean(input.search || input.connection || input.membership);
+  const filtered = Boolean(input.search || input.q || input.connection || input.membership);
   const deleted = typeof params.deleted === "string" ? params.deleted : undefined;
 
   return (
@@ -55,16 +57,18 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           Some list parameters in the address were not valid, so the default list is shown. {fromZodError(parsed.error).message}
         </div>
       )}
-      {listError && (
+      {listError && !searchError && (
         <div role="alert" className="alert">
-          The users cannot be listed: {listError}
+          The users cannot be listed: {listError.message}
         </div>
       )}
-      <UserFilters values={input} connections={connections.map((c) => c.name)} memberships={memberships} />
-      <p className="muted" aria-live="polite">
-        {page.total === 1 ? "1 user" : `${page.total} users`}
-        {filtered && " match"}
-      </p>
+      <UserFilters values={input} connections={connections.map((c) => c.name)} memberships={memberships} searchError={searchError} />
+      {!searchError && (
+        <p className="muted" aria-live="polite">
+          {page.total === 1 ? "1 user" : `${page.total} users`}
+          {filtered && " match"}
+        </p>
+      )}
       {displayed.error && (
         <div role="alert" className="alert">
           {displayed.error}. Its column shows the stored values.
@@ -90,7 +94,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
         </>
       ) : (
         <div className="empty panel">
-          {page.hidden > 0 ? (
+          {searchError ? (
+            <>No users are listed until the search is corrected or <Link href="/users">cleared</Link>.</>
+          ) : page.hidden > 0 ? (
             <>The Access Hook does not let you read any user of this page.</>
           ) : page.total > 0 ? (
             <>

@@ -3,7 +3,7 @@ import { parseUserQuery } from "./parse";
 import { userQueryToSql } from "./to-sql";
 
 export { UserQueryError } from "./errors";
-export { looksLikeUserQuery, parseUserQuery, QUERY_LIMITS } from "./parse";
+export { looksLikeUserQuery, parseUserQuery, QUERY_LIMITS, type QueryNode } from "./parse";
 export { userQueryToSql } from "./to-sql";
 
 /** A query in Auth0's user-search syntax as one SQL condition; null when the query is empty. */
