@@ -4,7 +4,7 @@
  * isolation) and the same call in bare QuickJS (the engine's floor under runHook), in a random order
  * each round so that a noisy neighbour slows all alike. Then the process memory around five runaway
  * hooks stopped at the 500 ms deadline, and the cost of a new WebAssembly module (the reason runHook
- * keeps a pool of them).
+ * keeps a pool of them). runHookOnThread, the request path's entry, is timed in the same loop.
  *
  * `npx tsx bench/sandbox.bench.ts` runs it alone (`node --expose-gc --import tsx bench/sandbox.bench.ts`
  * to measure memory after a GC); `npm run bench -- sandbox` through bench/run.ts.
@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import vm from "node:vm";
 import type { QuickJSWASMModule } from "quickjs-emscripten-core";
 import { GUEST_INTRINSICS, runHook } from "@/lib/hooks/sandbox";
+import { runHookOnThread } from "@/lib/hooks/sandbox-threads";
 import { createSandboxModule, INITIAL_MEMORY_PAGES } from "@/lib/hooks/sandbox/module-pool";
 import { SEED_WRITE_HOOK } from "@/lib/hooks/seed-write-hook";
 
@@ -38,6 +39,13 @@ const writeHookContext = JSON.stringify({
 async function viaSandbox(): Promise<unknown> {
   const outcome = await runHook({ hookName: "Write Hook", code: SEED_WRITE_HOOK, args: [JSON.parse(writeHookContext)] });
   if (!outcome.ok) throw new Error(`runHook failed: ${outcome.error?.message}`);
+  return outcome.result;
+}
+
+/** What the console's request path pays per call: runHookOnThread (lib/hooks/sandbox-threads.ts). */
+async function viaRequestPath(): Promise<unknown> {
+  const outcome = await runHookOnThread({ hookName: "Write Hook", code: SEED_WRITE_HOOK, args: [JSON.parse(writeHookContext)] });
+  if (!outcome.ok) throw new Error(`runHookOnThread failed: ${outcome.error?.message}`);
   return outcome.result;
 }
 
@@ -130,6 +138,7 @@ export async function benchSandbox(): Promise<{ name: string; lines: string[] }>
 
   const samples = await timeAlternating({
     "runHook (QuickJS)": viaSandbox,
+    "runHookOnThread": viaRequestPath,
     "node:vm fresh context": viaNodeVm,
     "bare QuickJS (floor)": viaBareQuickJs,
   });
@@ -139,7 +148,8 @@ export async function benchSandbox(): Promise<{ name: string; lines: string[] }>
     const mean = wall.reduce((sum, value) => sum + value, 0) / wall.length;
     lines.push(`${name.padEnd(26)}${ms(percentile(wall, 50)).padEnd(12)}${ms(percentile(wall, 99)).padEnd(12)}${ms(mean)}`);
   }
-  const { "runHook (QuickJS)": sandbox, "node:vm fresh context": nodeVm, "bare QuickJS (floor)": floor } = samples;
+  const { "runHook (QuickJS)": sandbox, "node:vm fresh context": nodeVm, "bare QuickJS (floor)": floor, runHookOnThread: requestPath } = samples;
+  lines.push(ratioLine("runHookOnThread / runHook (what the request path adds)", requestPath, sandbox));
   lines.push(ratioLine("runHook / node:vm", sandbox, nodeVm));
   lines.push(ratioLine("bare QuickJS / node:vm", floor, nodeVm));
   lines.push(ratioLine("runHook / bare QuickJS (what runHook adds to the engine)", sandbox, floor));

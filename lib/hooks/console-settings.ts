@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { DomainError } from "@/lib/errors";
-import { runRequestHook } from "./sandbox-threads";
+import { runHookOnThread } from "./sandbox-threads";
 import { hookRequest } from "./context";
 import { runActiveHook } from "./execute";
 
@@ -200,11 +200,11 @@ async function runValidationFunction(
   createMode: boolean,
 ): Promise<string | null> {
   const expression = source.trim().replace(/;+\s*$/, "");
-  const run = await runRequestHook({
+  const run = await runHookOnThread({
     hookName: `Validation of "${field.label ?? field.property}"`,
     code: `function (value, values, context, createMode, callback) {\n  var validate = (${expression});\n  var error = validate(value, values, context, createMode);\n  callback(null, error ? String(error) : null);\n}`,
     args: [value ?? null, values, { request: hookRequest(actor) }, createMode],
-  });
+  }, actor.id);
   if (!run.ok) return run.error?.message ?? "The field's validation failed.";
   return typeof run.result === "string" && run.result ? run.result : null;
 }

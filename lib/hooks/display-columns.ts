@@ -2,7 +2,7 @@ import type { Actor } from "@/lib/auth/actor";
 import type { UserProfile } from "@/lib/users/profile";
 import type { ConsoleSettings } from "./console-settings";
 import { auth0User } from "./context";
-import { runRequestHook } from "./sandbox-threads";
+import { runHookOnThread } from "./sandbox-threads";
 
 export interface DisplayedColumns {
   /** The text of each cell a `display` function produced: cells[userId][property]. */
@@ -18,11 +18,11 @@ const MAX_CELL_CHARS = 500;
  * in the sandbox on the server, all rows and columns in one run: `display(user, values, languageDictionary)`
  * with DAE's arguments (`values` is lodash's `_.at(user, property)`, an array). Never evaluated in the browser.
  */
-export async function displayColumns(_actor: Actor, settings: ConsoleSettings, users: UserProfile[]): Promise<DisplayedColumns> {
+export async function displayColumns(actor: Actor, settings: ConsoleSettings, users: UserProfile[]): Promise<DisplayedColumns> {
   const columns = settings.userFields.filter((field) => typeof field.display === "string" && field.display.trim() !== "");
   if (columns.length === 0 || users.length === 0) return { cells: {}, error: null };
   const functions = columns.map((field) => `${JSON.stringify(field.property)}: (${String(field.display).trim().replace(/;+\s*$/, "")})`).join(",\n");
-  const run = await runRequestHook({
+  const run = await runHookOnThread({
     hookName: "Settings Query Hook display function",
     code: `function (batch, done) {
   var displays = {
@@ -50,7 +50,7 @@ ${functions}
 }`,
     args: [{ users: users.map(auth0User), languageDictionary: typeof settings.languageDictionary === "object" ? settings.languageDictionary : {} }],
     timeoutMs: 1_000,
-  });
+  }, actor.id);
   if (!run.ok) return { cells: {}, error: run.error?.message ?? "The display functions failed." };
   const result = run.result as { cells?: Record<string, Record<string, string>>; failure?: string | null } | undefined;
   return { cells: result?.cells ?? {}, error: result?.failure ? `The display function of ${result.failure}` : null };

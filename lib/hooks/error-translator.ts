@@ -1,7 +1,7 @@
 import type { Actor } from "@/lib/auth/actor";
 import { DomainError } from "@/lib/errors";
 import { getConsoleSettings } from "./console-settings";
-import { runRequestHook } from "./sandbox-threads";
+import { runHookOnThread } from "./sandbox-threads";
 
 const MAX_MESSAGE_CHARS = 2_000;
 
@@ -21,7 +21,7 @@ export async function translateErrorMessage(actor: Actor, message: string): Prom
   const source = settings.errorTranslator?.trim().replace(/;+\s*$/, "");
   if (!source) return message;
   const dictionary = typeof settings.languageDictionary === "object" && settings.languageDictionary ? settings.languageDictionary : {};
-  const run = await runRequestHook({
+  const run = await runHookOnThread({
     hookName: "Settings Query Hook errorTranslator",
     code: `function (message, dictionary, callback) {
   var translate = (${source});
@@ -30,6 +30,6 @@ export async function translateErrorMessage(actor: Actor, message: string): Prom
 }`,
     args: [message, dictionary],
     timeoutMs: 500,
-  });
+  }, actor.id);
   return run.ok && typeof run.result === "string" ? run.result.slice(0, MAX_MESSAGE_CHARS) : message;
 }

@@ -8,7 +8,7 @@ import { customDataFunctions, mayUseCustomData } from "./custom-data";
 import { HOOK_NAMES, type HookKind } from "./kinds";
 import { mayRequire, recordedFetch } from "./outbound";
 import { type HookRunResult, type HostFunction } from "./sandbox";
-import { runRequestHook } from "./sandbox-threads";
+import { runHookOnThread } from "./sandbox-threads";
 
 export interface ActiveHook {
   kind: HookKind;
@@ -83,7 +83,7 @@ function withContextGlobal(code: string, args: unknown[]): unknown[] {
 export async function executeHook(hook: ActiveHook, args: unknown[], options: ExecuteOptions = {}): Promise<HookRunResult> {
   const adminCode = options.adminCode ?? hook.code;
   const outbound = mayRequire(adminCode) ? await recordedFetch() : undefined;
-  const run = await runRequestHook({
+  const run = await runHookOnThread({
     hookName: HOOK_NAMES[hook.kind],
     code: hook.code,
     args: withContextGlobal(adminCode, args),
@@ -94,7 +94,7 @@ export async function executeHook(hook: ActiveHook, args: unknown[], options: Ex
     guestPrelude: options.guestPrelude,
     requireHint: options.requireHint,
     contextLog: hook.kind !== "post_registration",
-  });
+  }, options.actor?.id ?? hook.kind);
   if (outbound) run.logs.push(...outbound.requests);
   if (!options.record || options.record(run)) await recordHookExecution(hook.kind, run, options.links);
   return run;

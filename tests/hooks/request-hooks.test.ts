@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runRequestHook } from "@/lib/hooks/sandbox-threads";
+import { runHookOnThread } from "@/lib/hooks/sandbox-threads";
 import { SEED_WRITE_HOOK } from "@/lib/hooks/seed-write-hook";
 
 const writeContext = {
@@ -22,7 +22,7 @@ async function ticksDuring<T>(work: () => Promise<T>): Promise<{ value: T; ticks
 
 describe("request-path hooks", () => {
   it("runs a quick hook and returns its result", async () => {
-    const run = await runRequestHook({ hookName: "Write Hook", code: SEED_WRITE_HOOK, args: [writeContext], timeoutMs: 500 });
+    const run = await runHookOnThread({ hookName: "Write Hook", code: SEED_WRITE_HOOK, args: [writeContext], timeoutMs: 500 });
     expect(run.ok).toBe(true);
     expect(run.result).toMatchObject({ email: "jane@example.com", app_metadata: { department: "IT" } });
   });
@@ -34,7 +34,7 @@ describe("request-path hooks", () => {
       while (Date.now() < until) {}
       callback(null, { waited: true });
     }`;
-    const run = await runRequestHook({ hookName: "Write Hook", code, args: [{}], timeoutMs: 2_000, contextLog: true });
+    const run = await runHookOnThread({ hookName: "Write Hook", code, args: [{}], timeoutMs: 2_000, contextLog: true });
     expect(run).toMatchObject({ ok: true, result: { waited: true } });
     expect(run.logs.map((entry) => entry.message)).toEqual(["started"]);
   });
@@ -42,7 +42,7 @@ describe("request-path hooks", () => {
   it("stops a runaway hook at its own deadline without holding this thread meanwhile", async () => {
     const code = "function (ctx, callback) { while (true) {} }";
     for (let attempt = 0; attempt < 2; attempt++) {
-      const { value: run, ticks } = await ticksDuring(() => runRequestHook({ hookName: "Write Hook", code, args: [{}], timeoutMs: 500 }));
+      const { value: run, ticks } = await ticksDuring(() => runHookOnThread({ hookName: "Write Hook", code, args: [{}], timeoutMs: 500 }));
       expect(run.ok).toBe(false);
       expect(run.error?.kind).toBe("timeout");
       expect(run.error?.message).toMatch(/500 ms/);

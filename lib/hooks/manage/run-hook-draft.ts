@@ -13,7 +13,7 @@ import { POST_REGISTRATION_FETCH_PRELUDE, POST_REGISTRATION_REQUIRE_HINT, restri
 import { mayUseCustomData, readCustomData } from "../custom-data";
 import { mayRequire, recordedFetch } from "../outbound";
 import type { HookLogEntry, HostFunction } from "../sandbox";
-import { runRequestHook } from "../sandbox-threads";
+import { runHookOnThread } from "../sandbox-threads";
 
 export interface RunnerResult {
   ok: boolean;
@@ -52,7 +52,7 @@ export async function runHookDraft(actor: Actor, input: RunHookDraftInput): Prom
   const postRegistration = input.kind === "post_registration";
   const prisma = postRegistration ? await getPrisma() : null;
   const outbound = mayRequire(input.code) ? await recordedFetch() : undefined;
-  const run = await runRequestHook({
+  const run = await runHookOnThread({
     modules: outbound && { fetch: outbound.fetch },
     hookName: HOOK_NAMES[input.kind],
     code: input.code,
@@ -65,7 +65,7 @@ export async function runHookDraft(actor: Actor, input: RunHookDraftInput): Prom
       guestPrelude: POST_REGISTRATION_FETCH_PRELUDE,
       requireHint: POST_REGISTRATION_REQUIRE_HINT,
     }),
-  });
+  }, actor.id);
   if (outbound) run.logs.push(...outbound.requests);
   const contract = run.ok ? contractOf(input.kind, context) : undefined;
   const checked = contract ? checkHookResult(input.kind, contract, run.result) : undefined;
