@@ -7,7 +7,6 @@ import { getConfig } from "@/lib/config";
 import { closeDatabase, getDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { startDeliveryWorker } from "@/lib/delivery/worker";
-import { startHookThreads } from "@/lib/hooks/sandbox-threads";
 
 const config = getConfig();
 if (!config.DATABASE_URL) {
@@ -17,12 +16,6 @@ if (!config.DATABASE_URL) {
   process.exit(1);
 }
 
-try {
-  await startHookThreads();
-} catch (error) {
-  console.error(`Delivery worker cannot start: ${(error as Error).message}`);
-  process.exit(1);
-}
 const db = await getDatabase();
 await migrate(db);
 const worker = startDeliveryWorker({ prisma: db.prisma, databaseUrl: config.DATABASE_URL });

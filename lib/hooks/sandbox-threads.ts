@@ -18,7 +18,8 @@ function hookThreadPool(): HookThreadPool {
 
 /**
  * Starts the hook threads and waits until they can run hooks; rejects with "The hook threads cannot
- * start: …" when they cannot (the server and the worker then stop with that message).
+ * start: …" when they cannot (the web server then stops with that message). A delivery worker process
+ * starts them with its first post-registration hook: most never run one.
  */
 export function startHookThreads(): Promise<void> {
   return hookThreadPool().ready;

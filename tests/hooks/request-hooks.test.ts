@@ -27,7 +27,7 @@ describe("request-path hooks", () => {
     expect(run.result).toMatchObject({ email: "jane@example.com", app_metadata: { department: "IT" } });
   });
 
-  it("finishes a hook that needs longer than the trial, once, with the logs of one run", async () => {
+  it("finishes a hook that computes for 80 ms, with the logs of its one run", async () => {
     const code = `function (ctx, callback) {
       console.log('started');
       var until = Date.now() + 80;
