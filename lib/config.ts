@@ -21,6 +21,14 @@ const envSchema = z.object({
   DELEGATE_OUTBOUND_ALLOWLIST: z.string().default(""),
   /** How many reverse proxies in front of the console append to X-Forwarded-* headers; 0 = none, the headers are ignored. */
   DELEGATE_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** `smtp://user:pass@host:587` or `smtps://…`: mail goes out through it. Unset: mail is kept for the Mail page. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]/, "SMTP_URL must be an smtp:// or smtps:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** The From header of every mail, e.g. `"Example Corp" <no-reply@example.com>`. */
+  MAIL_FROM: z.string().min(3).optional().or(z.literal("").transform(() => undefined)),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & { dataDir: string; publicUrl: string };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { passwordChangeTicketSchema, verificationEmailJobSchema } from "@/lib/schemas/account";
 import { createUserSchema, listUsersSchema, PAGE_SIZES, updateUserSchema } from "@/lib/schemas/user";
 import { apiErrorSchema, userPageSchema, userProfileSchema } from "./schemas";
 
@@ -58,7 +59,8 @@ const ERROR_RESPONSES = {
   401: ["Unauthorized", "No API token, or the token is invalid or revoked, or its admin is blocked."],
   403: ["Forbidden", "The role of the token's admin does not allow this."],
   404: ["NotFound", "The user does not exist."],
-  409: ["Conflict", "The email or username is already taken in the connection (see `fields`)."],
+  409: ["Conflict", "The email or username is already taken in the connection (see `fields`), or the user's state does not allow the call (e.g. no open invitation)."],
+  429: ["TooManyRequests", "Too many requests: wait and try again."],
 } as const;
 
 const errors = (...statuses: (keyof typeof ERROR_RESPONSES)[]) =>
@@ -85,7 +87,10 @@ function buildDocument() {
         "each request acts as the admin who created the token, with that admin's role, and is recorded in the audit log.",
     },
     security: [{ bearerAuth: [] }],
-    tags: [{ name: "users", description: "Users of the database connections." }],
+    tags: [
+      { name: "users", description: "Users of the database connections." },
+      { name: "account links", description: "Invitations, password resets and email verification: single-use links mailed to users." },
+    ],
     paths: {
       "/api/v2/users": {
         get: {
@@ -102,6 +107,10 @@ function buildDocument() {
           operationId: "createUser",
           tags: ["users"],
           summary: "Create a user in a database connection",
+          description:
+            "With `password`, the user can sign in at once (`password_change_required: true` makes it temporary). " +
+            'Without it, send `"send_invitation": true`: the user gets a mail with a single-use link (valid 7 days) to choose ' +
+            "their password, which also verifies the email.",
           requestBody: { required: true, content: json("CreateUser") },
           responses: {
             201: {
@@ -140,6 +149,56 @@ function buildDocument() {
           responses: { 204: { description: "The user was deleted." }, ...errors(401, 403, 404) },
         },
       },
+      "/api/v2/users/{id}/invitations": {
+        parameters: [userIdParameter],
+        post: {
+          operationId: "resendInvitation",
+          tags: ["account links"],
+          summary: "Send the invitation again",
+          description: "A new link is mailed; the older ones stop working. Only for a user who has no password yet (409 otherwise). Access Hook action `send:invitation`.",
+          responses: {
+            201: { description: "The invitation mail is queued.", content: json("InvitationSent") },
+            ...errors(401, 403, 404, 409),
+          },
+        },
+        delete: {
+          operationId: "revokeInvitation",
+          tags: ["account links"],
+          summary: "Revoke the open invitation",
+          description: "Its link stops working. Access Hook action `revoke:invitation`.",
+          responses: { 204: { description: "The invitation was revoked." }, ...errors(401, 403, 404, 409) },
+        },
+      },
+      "/api/v2/users/{id}/password-reset": {
+        parameters: [userIdParameter],
+        post: {
+          operationId: "sendPasswordResetEmail",
+          tags: ["account links"],
+          summary: "Send a password reset email (DAE's route)",
+          description: "A single-use link valid 24 hours; using it sets a new password and ends the user's sessions. Access Hook action `reset:password`.",
+          responses: { 204: { description: "The mail is queued." }, ...errors(401, 403, 404) },
+        },
+      },
+      "/api/v2/tickets/password-change": {
+        post: {
+          operationId: "createPasswordChangeTicket",
+          tags: ["account links"],
+          summary: "Create a password change ticket (Auth0's call)",
+          description: "Returns the link instead of mailing it. Access Hook action `reset:password`.",
+          requestBody: { required: true, content: json("PasswordChangeTicketRequest") },
+          responses: { 201: { description: "The ticket.", content: json("PasswordChangeTicket") }, ...errors(400, 401, 403, 404) },
+        },
+      },
+      "/api/v2/jobs/verification-email": {
+        post: {
+          operationId: "sendVerificationEmail",
+          tags: ["account links"],
+          summary: "Send a verification email (Auth0's call)",
+          description: "A single-use link valid 5 days that marks `email_verified`. Access Hook action `send:verification-email`.",
+          requestBody: { required: true, content: json("VerificationEmailJobRequest") },
+          responses: { 201: { description: "The mail is queued.", content: json("Job") }, ...errors(400, 401, 403, 404) },
+        },
+      },
       "/api/v2/openapi.json": {
         get: {
           operationId: "getOpenApiDocument",
@@ -163,6 +222,28 @@ function buildDocument() {
         CreateUser: withRefinements(jsonSchema(createUserSchema, "input")),
         UpdateUser: { ...withRefinements(jsonSchema(updateUserSchema, "input")), minProperties: 1 },
         Error: jsonSchema(apiErrorSchema, "output"),
+        InvitationSent: {
+          type: "object",
+          properties: { user_id: { type: "string", format: "uuid" }, expires_at: { type: "string", format: "date-time" } },
+          required: ["user_id", "expires_at"],
+        },
+        PasswordChangeTicketRequest: jsonSchema(passwordChangeTicketSchema, "input"),
+        PasswordChangeTicket: {
+          type: "object",
+          properties: { ticket: { type: "string", format: "uri", description: "The single-use link to the password page." } },
+          required: ["ticket"],
+        },
+        VerificationEmailJobRequest: jsonSchema(verificationEmailJobSchema, "input"),
+        Job: {
+          type: "object",
+          properties: {
+            type: { const: "verification_email" },
+            status: { const: "pending" },
+            created_at: { type: "string", format: "date-time" },
+            id: { type: "string", description: "The queued mail's id." },
+          },
+          required: ["type", "status", "created_at", "id"],
+        },
       },
       responses: Object.fromEntries(
         Object.values(ERROR_RESPONSES).map(([name, description]) => [name, { description, content: json("Error") }]),

@@ -3,7 +3,8 @@ import { DomainError, forbidden, unauthorized } from "@/lib/errors";
 import { toUserProfile, userSelect, type UserProfile } from "@/lib/users/profile";
 import { adminRolesOf, permissionsOf, type Permission, type Role } from "./roles";
 
-export type Channel = "console" | "api" | "system";
+/** `account`: the user themselves, through a mailed link or the users' pages (no admin behind it). */
+export type Channel = "console" | "api" | "system" | "account";
 
 export interface RequestInfo {
   ipAddress?: string;

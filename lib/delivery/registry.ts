@@ -5,9 +5,10 @@ import type { DeliverySettings } from "./settings";
 /**
  * The typed registry of delivery handlers: every Delivery row names a destination, and the worker
  * runs the handler registered under that name with a payload typed for it. `webhook` and `rest_hook`
- * are built in (lib/delivery/handlers.ts); `post_registration` is registered by the hooks module.
+ * are built in (lib/delivery/handlers.ts); `post_registration` is registered by the hooks module;
+ * `mail` sends the mails of lib/mail (one outbox event of type `mail.queued` per mail).
  */
-export const DESTINATIONS = ["webhook", "rest_hook", "post_registration"] as const;
+export const DESTINATIONS = ["webhook", "rest_hook", "post_registration", "mail"] as const;
 export type Destination = (typeof DESTINATIONS)[number];
 
 /** What one try at a delivery came to. The worker logs it and decides on a retry from it. */
@@ -61,6 +62,8 @@ export interface DestinationJobs {
   webhook: DeliveryJob & { endpoint: WebhookTarget };
   rest_hook: DeliveryJob<RegistrationEventType> & { subscription: RestHookTarget };
   post_registration: DeliveryJob<RegistrationEventType>;
+  /** The event is the mail's outbox row (`mail.queued`, body `{"mail_id": …}`), not a user event. */
+  mail: Omit<DeliveryJob, "event"> & { event: Pick<StoredEvent, "id" | "body"> };
 }
 
 export interface DeliveryHandler<D extends Destination> {
@@ -82,6 +85,7 @@ export interface DeliveryHandlers {
   webhook: DeliveryHandler<"webhook">;
   rest_hook: DeliveryHandler<"rest_hook">;
   post_registration: PostRegistrationHandler;
+  mail: DeliveryHandler<"mail">;
 }
 
 const store = globalThis as unknown as { delegateDeliveryHandlers?: Partial<DeliveryHandlers> };

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { inspect } from "node:util";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { REGISTRATION_EVENT, type EventEnvelope, type EventType, type StoredEvent } from "@/lib/events/types";
+import { MAIL_EVENT } from "@/lib/mail/outbox";
 import { formatDuration } from "./duration";
 import type { NextStep } from "./outcome";
 import type { AttemptOutcome, Destination, RestHookTarget, WebhookTarget } from "./registry";
@@ -48,7 +49,7 @@ export interface ClaimedDelivery {
 /**
  * Fan-out: takes undispatched events (SKIP LOCKED, so racing workers take different ones), creates a
  * delivery per enabled endpoint subscribed to the type, per active REST hook subscription (registration
- * events only) and per active post-registration handler, and marks the events dispatched, all in one
+ * events only), per active post-registration handler and per mail (`mail.queued` events), and marks the events dispatched, all in one
  * statement. The unique (event, destination) indexes make a repeated fan-out a no-op.
  */
 export async function dispatchEvents(
@@ -89,6 +90,9 @@ export async function dispatchAndClaim(
       SELECT ev.id, ev.created_at, 'rest_hook'::text, NULL::uuid, s.id, ${DEFAULT_LEASE_MS}::int
         FROM ev JOIN rest_hook_subscriptions s ON s.deleted_at IS NULL
         WHERE ev.type = ${REGISTRATION_EVENT}
+      UNION ALL
+      SELECT ev.id, ev.created_at, 'mail'::text, NULL::uuid, NULL::int, ${DEFAULT_LEASE_MS}::int FROM ev
+        WHERE ev.type = ${MAIL_EVENT}
       ${postRegistration}
     ), numbered AS (
       SELECT targets.*, row_number() OVER (ORDER BY event_created_at, event_id) <= ${options.claimLimit}::int AS claim FROM targets

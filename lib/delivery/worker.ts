@@ -224,6 +224,10 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
         ? handler.deliver({ ...(job as DestinationJobs["rest_hook"]), subscription: claim.subscription })
         : notAttempted("The REST hook subscription was deleted.");
     }
+    if (claim.destination === "mail") {
+      const handler = getDeliveryHandler("mail");
+      return handler ? handler.deliver({ ...job, event: claim.event }) : null;
+    }
     const handler = getDeliveryHandler("post_registration");
     if (!handler) logger.warn(`[delivery] No post_registration handler is registered in this process; delivery ${claim.id} waits.`);
     return handler ? handler.deliver(job as DestinationJobs["post_registration"]) : null;

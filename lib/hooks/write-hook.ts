@@ -33,6 +33,8 @@ const profileFields = {
 /** Keys Delegate does not store (such as `memberships`, or `verify_email` for Auth0) are accepted and ignored, as DAE passes them to Auth0. */
 export const writeHookCreateResultSchema = z.object({
   ...profileFields,
+  /** Absent for an invitation (the user chooses it); createUser requires it otherwise. */
+  password: passwordSchema.optional(),
   connection: z.string({ error: "connection is required" }).min(1),
   user_metadata: metadataSchema.default({}),
   app_metadata: metadataSchema.default({}),
@@ -92,7 +94,7 @@ export async function newUserRecord(actor: Actor, input: CreateUserInput, settin
   });
 }
 
-const ACCOUNT_STATE_FIELDS = new Set(["blocked", "email_verified", "phone_verified"]);
+const ACCOUNT_STATE_FIELDS = new Set(["blocked", "email_verified", "phone_verified", "password_change_required"]);
 /** Changed without the Write Hook unless the Settings Query Hook returns user fields (DAE's change-email/-username/-password routes). */
 const CREDENTIAL_FIELDS = new Set(["email", "username", "password"]);
 
@@ -123,7 +125,7 @@ function mergeMetadata(base: JsonObject, returned: Record<string, unknown>): Jso
  * changed fields in `ctx.payload` (plus `memberships`, which Delegate's edit form always carries) and
  * the whole user in `ctx.request.originalUser`; only the keys it returns change, and returned metadata
  * is merged like Auth0's PATCH. A result of nothing writes the submitted changes. Account state
- * (`blocked`, `email_verified`, `phone_verified`) is applied by the caller.
+ * (`blocked`, `email_verified`, `phone_verified`, `password_change_required`) is applied by the caller.
  */
 export async function userChanges(
   actor: Actor,
@@ -131,7 +133,14 @@ export async function userChanges(
   input: UpdateUserInput,
   settings: ConsoleSettings,
 ): Promise<UserChanges> {
-  const { memberships, blocked: _blocked, phone_verified: _phoneVerified, email_verified: _emailVerified, ...fields } = input;
+  const {
+    memberships,
+    blocked: _blocked,
+    phone_verified: _phoneVerified,
+    email_verified: _emailVerified,
+    password_change_required: _passwordChangeRequired,
+    ...fields
+  } = input;
   const submitted: UserChanges = { ...fields };
   if (memberships !== undefined) {
     submitted.app_metadata = { ...(input.app_metadata ?? current.app_metadata), memberships };

@@ -12,10 +12,14 @@ import {
   usernameSchema,
 } from "./common";
 
-/** POST /api/v2/users and the core of the console's create form. */
-export const createUserSchema = z.object({
+const createUserFields = z.object({
   email: emailSchema,
-  password: passwordSchema,
+  /** Left out with `send_invitation`: the user chooses it through the invitation link. */
+  password: passwordSchema.optional(),
+  /** Invite instead of setting a password (the user gets a single-use link by mail). */
+  send_invitation: z.boolean().default(false),
+  /** A temporary password: the users' sign-in page asks for a new one before finishing the sign-in. */
+  password_change_required: z.boolean().default(false),
   connection: textSchema({ error: "Choose a connection." }).trim().min(1, "Choose a connection."),
   username: usernameSchema.optional().or(z.literal("").transform(() => undefined)),
   memberships: membershipsSchema.default([]),
@@ -27,12 +31,42 @@ export const createUserSchema = z.object({
   user_metadata: metadataSchema.default({}),
   app_metadata: metadataSchema.default({}),
 });
+
+type CreateUserFields = z.output<typeof createUserFields>;
+
+/** A password, or an invitation: exactly one of the two. */
+function checkPasswordOrInvitation(input: CreateUserFields, ctx: z.RefinementCtx) {
+  if (input.send_invitation && input.password !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["password"], message: "Leave the password out when sending an invitation: the user chooses it." });
+  } else if (!input.send_invitation && input.password === undefined) {
+    ctx.addIssue({ code: "custom", path: ["password"], message: "Enter a password, or send an invitation (send_invitation: true)." });
+  }
+  if (input.send_invitation && input.password_change_required) {
+    ctx.addIssue({ code: "custom", path: ["password_change_required"], message: "An invited user chooses their own password; there is nothing to change." });
+  }
+}
+
+/** POST /api/v2/users and the core of the console's create form. */
+export const createUserSchema = createUserFields.superRefine(checkPasswordOrInvitation);
 export type CreateUserInput = z.infer<typeof createUserSchema>;
 
-/** The console form adds the repeated password; the API does not need it. */
-export const createUserFormSchema = createUserSchema
-  .extend({ repeatPassword: textSchema() })
-  .refine((input) => input.password === input.repeatPassword, {
+/**
+ * The console form adds the repeated password and sends empty password fields when it invites;
+ * the API does not need either.
+ */
+export const createUserFormSchema = z
+  .preprocess(
+    (raw) => {
+      if (!raw || typeof raw !== "object") return raw;
+      const input = raw as Record<string, unknown>;
+      if (input.send_invitation !== true) return input;
+      const { password: _password, repeatPassword: _repeat, ...rest } = input;
+      return rest;
+    },
+    createUserFields.extend({ repeatPassword: textSchema().optional() }),
+  )
+  .superRefine(checkPasswordOrInvitation)
+  .refine((input) => input.send_invitation || input.password === input.repeatPassword, {
     path: ["repeatPassword"],
     message: "The passwords do not match.",
   });
@@ -44,6 +78,8 @@ export const updateUserSchema = z
     email: emailSchema,
     username: usernameSchema.nullable(),
     password: passwordSchema,
+    /** With a password: it is temporary, the users' sign-in page asks for a new one. Alone: sets or clears the demand. */
+    password_change_required: z.boolean(),
     name: nameSchema,
     given_name: givenNameSchema,
     family_name: familyNameSchema,

@@ -17,7 +17,11 @@ export type UserAction =
   | "block:user"
   | "unblock:user"
   | "read:logs"
-  | "verify:email";
+  | "verify:email"
+  | "reset:password"
+  | "send:verification-email"
+  | "send:invitation"
+  | "revoke:invitation";
 
 /**
  * `read:logs` is one user's log view (their page's audit entries, as DAE's user log tab): open to whoever

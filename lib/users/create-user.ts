@@ -10,25 +10,53 @@ import { DomainError, fieldError, mapPrismaError } from "@/lib/errors";
 import { notifyOutbox, outboxInsert, userChangeEvents } from "@/lib/events/enqueue";
 import { signalOutboxWrite } from "@/lib/events/outbox-signal";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { composeAccountMail } from "@/lib/account/compose-mail";
+import { accountLinksInsert, newAccountLink } from "@/lib/account/tokens";
+import { mailEventsInsert, mailRowsInsert } from "@/lib/mail/outbox";
 import { assertMetadataAllowed, getConsoleSettings, validateUserFields } from "@/lib/hooks/console-settings";
 import { newUserRecord } from "@/lib/hooks/write-hook";
 import type { CreateUserInput } from "@/lib/schemas/user";
 import { toUserProfile, type UserProfile, type UserRow } from "./profile";
 
-function userInsert(user: UserRow, passwordHash: string): Prisma.Sql {
+interface Credentials {
+  /** null for an invited user, until they accept. */
+  passwordHash: string | null;
+  passwordChangeRequired: boolean;
+  invitedAt: Date | null;
+}
+
+function userInsert(user: UserRow, credentials: Credentials): Prisma.Sql {
   const timestamp = user.createdAt.toISOString();
   return Prisma.sql`
     INSERT INTO users (id, connection_id, email, email_verified, username, password_hash, name, given_name, family_name,
-      phone_number, user_metadata, app_metadata, created_at, updated_at)
-    VALUES (${user.id}::uuid, ${user.connection.id}, ${user.email}, ${user.emailVerified}, ${user.username}, ${passwordHash},
+      phone_number, user_metadata, app_metadata, created_at, updated_at, password_change_required, invited_at)
+    VALUES (${user.id}::uuid, ${user.connection.id}, ${user.email}, ${user.emailVerified}, ${user.username}, ${credentials.passwordHash},
       ${user.name}, ${user.givenName}, ${user.familyName}, ${user.phoneNumber}, ${JSON.stringify(user.userMetadata)}::jsonb,
-      ${JSON.stringify(user.appMetadata)}::jsonb, ${timestamp}::timestamp, ${timestamp}::timestamp)`;
+      ${JSON.stringify(user.appMetadata)}::jsonb, ${timestamp}::timestamp, ${timestamp}::timestamp,
+      ${credentials.passwordChangeRequired}, ${credentials.invitedAt?.toISOString() ?? null}::timestamp)`;
 }
+
+/** An invitation: its link (stored hashed) and its mail, written in the statement that creates the user. */
+async function invitationStatements(actor: Actor, user: UserRow): Promise<Prisma.Sql> {
+  const { link, url } = newAccountLink("invitation", user, { createdById: actor.id, now: user.createdAt });
+  const mail = await composeAccountMail("invitation", toUserProfileLike(user), url, link.expiresAt, user.createdAt);
+  return Prisma.sql`, invitation AS (${accountLinksInsert([link])}), mail_rows AS (${mailRowsInsert([mail])}),
+    mail_events AS (${mailEventsInsert([mail])})`;
+}
+
+const toUserProfileLike = (user: UserRow) => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  given_name: user.givenName,
+  family_name: user.familyName,
+});
 
 /**
  * Creates a database-connection user: role and settings checks, the Write Hook (which decides
  * what is written), validation of what it returned, then one statement for the user, its outbox
- * events and its audit entry. Nothing is written when any step fails.
+ * events and its audit entry (and, for an invitation, its link and mail). Nothing is written when
+ * any step fails.
  */
 export async function createUser(actor: Actor, input: CreateUserInput): Promise<UserProfile> {
   return auditFailures(actor, { action: "user.create", targetEmail: input.email }, async () => {
@@ -54,15 +82,20 @@ export async function createUser(actor: Actor, input: CreateUserInput): Promise<
     if (connection.requiresUsername && !record.username) {
       throw fieldError("username", `The connection "${connection.name}" requires a username.`);
     }
-    const policyMessage = passwordPolicyViolation(record.password, connection);
-    if (policyMessage) throw fieldError("password", policyMessage);
+    const invite = input.send_invitation;
+    if (!invite) {
+      if (record.password === undefined) throw fieldError("password", "Enter a password, or send an invitation.");
+      const policyMessage = passwordPolicyViolation(record.password, connection);
+      if (policyMessage) throw fieldError("password", policyMessage);
+    }
 
-    const passwordHash = await hashPassword(record.password);
+    // An invited user has no password until they choose one, whatever a Write Hook returned.
+    const passwordHash = invite || record.password === undefined ? null : await hashPassword(record.password);
     const now = new Date();
     const user: UserRow = {
       id: crypto.randomUUID(),
       email: record.email,
-      emailVerified: record.email_verified ?? false,
+      emailVerified: invite ? false : (record.email_verified ?? false),
       username: record.username ?? null,
       name: record.name ?? null,
       givenName: record.given_name ?? null,
@@ -83,15 +116,27 @@ export async function createUser(actor: Actor, input: CreateUserInput): Promise<
       action: "user.create",
       targetUserId: user.id,
       targetEmail: user.email,
-      details: { connection: connection.name, memberships: input.memberships },
+      details: {
+        connection: connection.name,
+        memberships: input.memberships,
+        ...(invite ? { invitation: true } : {}),
+        ...(input.password_change_required ? { password_change_required: true } : {}),
+      },
     });
+    const credentials: Credentials = {
+      passwordHash,
+      passwordChangeRequired: !invite && input.password_change_required,
+      invitedAt: invite ? now : null,
+    };
+    const invitation = invite ? await invitationStatements(actor, user) : Prisma.empty;
     // One statement, so one implicit transaction: the user, its outbox events and its audit entry
     // commit together, without the round trips of an interactive transaction.
     const database = await getDatabase();
     await database
       .query(
         Prisma.sql`
-          WITH new_user AS (${userInsert(user, passwordHash)}), outbox AS (${outboxInsert(events)}), audit AS (${audit})
+          WITH new_user AS (${userInsert(user, credentials)}), outbox AS (${outboxInsert(events)}), audit AS (${audit})
+            ${invitation}
           ${notifyOutbox}`,
       )
       .catch(mapPrismaError);

@@ -12,6 +12,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { getConsoleSettings, validateUserFields } from "@/lib/hooks/console-settings";
 import { userChanges, type UserChanges } from "@/lib/hooks/write-hook";
 import type { UpdateUserInput } from "@/lib/schemas/user";
+import { newAddressMail } from "@/lib/account/address-change";
 import { assertUserAccess, type UserAction } from "./access";
 import { loadUserFor } from "./get-user";
 import { toUserProfile, userSelect, type UserProfile } from "./profile";
@@ -22,7 +23,7 @@ export function actionsForUpdate(input: UpdateUserInput): UserAction[] {
   for (const key of Object.keys(input) as (keyof UpdateUserInput)[]) {
     if (key === "email") actions.add("change:email");
     else if (key === "username") actions.add("change:username");
-    else if (key === "password") actions.add("change:password");
+    else if (key === "password" || key === "password_change_required") actions.add("change:password");
     else if (key === "blocked") actions.add(input.blocked ? "block:user" : "unblock:user");
     else if (key === "email_verified") actions.add("verify:email");
     else actions.add("change:profile");
@@ -38,6 +39,7 @@ function auditAction(input: UpdateUserInput): string {
     email: "user.change_email",
     username: "user.change_username",
     password: "user.change_password",
+    password_change_required: "user.require_password_change",
     email_verified: "user.verify_email",
     blocked: input.blocked ? "user.block" : "user.unblock",
     user_metadata: "user.change_metadata",
@@ -67,23 +69,34 @@ export async function updateUser(actor: Actor, userId: string, input: UpdateUser
     if (input.email_verified !== undefined) data.emailVerified = input.email_verified;
     if (input.phone_verified !== undefined) data.phoneVerified = input.phone_verified;
     if (input.blocked !== undefined) data.blocked = input.blocked;
+    // A password an admin sets is temporary only when they say so; the flag alone sets or clears the demand.
+    if (data.passwordHash !== undefined || input.password_change_required !== undefined) {
+      data.passwordChangeRequired = input.password_change_required ?? false;
+    }
+    if (data.passwordHash !== undefined) data.invitedAt = null;
     assertNotDemotingYourself(actor, userId, data.appMetadata);
     if (changeEndsSessions(current, data)) data.sessionGeneration = { increment: 1 };
     const guardAdministrators = mayRemoveAdministrator(data);
 
     const prisma = await getPrisma();
     const tenant = await getTenant();
+    const addressMail = typeof data.email === "string" && data.emailVerified !== true ? await newAddressMail(actor, current, data.email) : null;
     const row = await prisma
       .$transaction(async (tx) => {
         if (guardAdministrators) await lockAdministrators(tx);
         const updated = await tx.user.update({ where: { id: userId }, data, select: userSelect });
         if (guardAdministrators) await assertAnAdministratorRemains(tx, data.appMetadata === undefined ? undefined : "app_metadata");
         await enqueueUserEvents(tx, actor, { kind: "update", user: updated, original: current }, tenant);
+        if (addressMail) await addressMail.write(tx);
         await recordAudit(tx, actor, {
           action,
           targetUserId: userId,
           targetEmail: updated.email,
-          details: { fields: Object.keys(input), written: Object.keys(changes).filter((key) => key !== "password") },
+          details: {
+            fields: Object.keys(input),
+            written: Object.keys(changes).filter((key) => key !== "password"),
+            ...(addressMail ? { mail_id: addressMail.mailId, mail_kind: addressMail.kind } : {}),
+          },
         });
         return updated;
       })
@@ -92,7 +105,7 @@ export async function updateUser(actor: Actor, userId: string, input: UpdateUser
   });
 }
 
-const ACCOUNT_STATE_FIELDS = new Set(["blocked", "email_verified", "phone_verified"]);
+const ACCOUNT_STATE_FIELDS = new Set(["blocked", "email_verified", "phone_verified", "password_change_required"]);
 const hasProfileChanges = (input: UpdateUserInput) => Object.keys(input).some((key) => !ACCOUNT_STATE_FIELDS.has(key));
 
 /** Validates the profile changes against the user's connection and turns them into a Prisma update. */

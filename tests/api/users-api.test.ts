@@ -332,7 +332,7 @@ describe("GET /api/v2/openapi.json", () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.components.schemas.Error.required).toEqual(["statusCode", "error", "message"]);
-    expect(doc.components.schemas.CreateUser.required).toEqual(["email", "password", "connection"]);
+    expect(doc.components.schemas.CreateUser.required).toEqual(["email", "connection"]);
     expect(doc.components.schemas.UpdateUser.additionalProperties).toBe(false);
     expect(doc.paths["/api/v2/users"].get.parameters.map((p: { name: string }) => p.name)).toEqual(Object.keys(listUsersSchema.shape));
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/([^"]+)"/g)].map((m) => m[1]);
