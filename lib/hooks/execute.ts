@@ -9,6 +9,7 @@ import { HOOK_NAMES, type HookKind } from "./kinds";
 import { mayRequire, recordedFetch } from "./outbound";
 import { type HookRunResult, type HostFunction } from "./sandbox";
 import { runHookOnThread } from "./sandbox-threads";
+import { secretValuesIn } from "./secret-values";
 
 export interface ActiveHook {
   kind: HookKind;
@@ -94,6 +95,7 @@ export async function executeHook(hook: ActiveHook, args: unknown[], options: Ex
     guestPrelude: options.guestPrelude,
     requireHint: options.requireHint,
     contextLog: hook.kind !== "post_registration",
+    secretValues: secretValuesIn(args),
   }, options.actor?.id ?? hook.kind);
   if (outbound) run.logs.push(...outbound.requests);
   if (!options.record || options.record(run)) await recordHookExecution(hook.kind, run, options.links);

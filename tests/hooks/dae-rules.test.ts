@@ -82,9 +82,10 @@ describe("Write Hook on create", () => {
     expect(await lastLogs("write")).toEqual([
       {
         level: "log",
+        // The password is masked in every log (issue 7, item 13).
         message: JSON.stringify({
           email: "default-payload@example.com",
-          password: "Correct-horse-1",
+          password: "[secret]",
           connection: DEMO_CONNECTION,
           app_metadata: { memberships: ["HR", "IT"] },
         }),

@@ -12,8 +12,9 @@ import { writeHookCreateResultSchema, writeHookUpdateResultSchema } from "../wri
 import { POST_REGISTRATION_FETCH_PRELUDE, POST_REGISTRATION_REQUIRE_HINT, restrictedFetch } from "../post-registration";
 import { mayUseCustomData, readCustomData } from "../custom-data";
 import { mayRequire, recordedFetch } from "../outbound";
-import type { HookLogEntry, HostFunction } from "../sandbox";
+import { SecretMask, type HookLogEntry, type HostFunction } from "../sandbox";
 import { runHookOnThread } from "../sandbox-threads";
+import { secretValuesIn } from "../secret-values";
 
 export interface RunnerResult {
   ok: boolean;
@@ -59,6 +60,7 @@ export async function runHookDraft(actor: Actor, input: RunHookDraftInput): Prom
     args,
     timeoutMs: input.timeoutMs,
     contextLog: !postRegistration,
+    secretValues: secretValuesIn(args),
     ...(!postRegistration && mayUseCustomData(input.code) && { contextFunctions: runnerCustomData() }),
     ...(prisma && {
       hostFunctions: { __delegateFetch: restrictedFetch(prisma, (await loadDeliverySettings(prisma)).outboundAllowlist) },
@@ -67,15 +69,18 @@ export async function runHookDraft(actor: Actor, input: RunHookDraftInput): Prom
     }),
   }, actor.id);
   if (outbound) run.logs.push(...outbound.requests);
+  // The sandbox masked the logs and the error; what the Runner shows of the result is masked here.
+  const mask = new SecretMask(secretValuesIn(args));
+  const shownResult = maskStrings(run.result, mask);
   const contract = run.ok ? contractOf(input.kind, context) : undefined;
   const checked = contract ? checkHookResult(input.kind, contract, run.result) : undefined;
   if (checked && !checked.ok) {
-    return { ok: false, outcome: "invalid_result", result: run.result, error: { message: checked.message }, logs: run.logs, durationMs: round(run.durationMs) };
+    return { ok: false, outcome: "invalid_result", result: shownResult, error: { message: checked.message }, logs: run.logs, durationMs: round(run.durationMs) };
   }
   return {
     ok: run.ok,
     outcome: run.outcome,
-    result: run.result,
+    result: shownResult,
     error: run.error && { message: run.error.message, line: run.error.line, column: run.error.column },
     logs: run.logs,
     durationMs: round(run.durationMs),
@@ -83,6 +88,17 @@ export async function runHookDraft(actor: Actor, input: RunHookDraftInput): Prom
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/** A copy of JSON data with the secret values masked in every string (keys included). */
+function maskStrings(value: unknown, mask: SecretMask): unknown {
+  if (mask.empty) return value;
+  if (typeof value === "string") return mask.apply(value);
+  if (Array.isArray(value)) return value.map((item) => maskStrings(item, mask));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [mask.apply(key), maskStrings(item, mask)]));
+  }
+  return value;
+}
 
 /** The contract the console checks a result of this kind against (the Write Hook's by ctx.method). */
 function contractOf(kind: HookKind, context: Record<string, unknown> | null): z.ZodType | undefined {

@@ -9,6 +9,7 @@ import { MAX_HOST_ARGUMENTS_BYTES } from "./limits";
 import { BUILTIN_MODULES, SUPPORT_SOURCE, isMissingPackage, moduleSource, resolveModuleName } from "./modules";
 import { parseUntrustedJson, truncateUtf8, utf8Length } from "./plain-json";
 import { toJsonInGuest } from "./result-contract";
+import { SecretMask } from "./secret-mask";
 import { errorMessage, LOG_LEVELS, type HookLogEntry, type HookLogLevel, type HostFunction, type HostFunctionContext } from "./types";
 
 const MAX_RANDOM_BYTES = 65_536;
@@ -31,8 +32,12 @@ export class GuestModules {
   private logsFull = false;
   private readonly moduleCache = new Map<string, QuickJSHandle>();
   private supportHandles: { host: QuickJSHandle; support: QuickJSHandle } | undefined;
+  /** Masks the run's secret values in every log line, before it is cut to the log budget. */
+  private readonly secretMask: SecretMask;
 
-  constructor(private readonly run: GuestRun) {}
+  constructor(private readonly run: GuestRun) {
+    this.secretMask = new SecretMask(run.options.secretValues);
+  }
 
   install(): void {
     this.installConsole();
@@ -101,8 +106,10 @@ export class GuestModules {
     maxChars.dispose();
     // Interrupts and out-of-memory errors go back to the guest, which cannot catch an interrupt.
     if (formatted.error) return { error: formatted.error };
-    const message = vm.typeof(formatted.value) === "string" ? vm.getString(formatted.value) : "";
+    const text = vm.typeof(formatted.value) === "string" ? vm.getString(formatted.value) : "";
     formatted.value.dispose();
+    // Longer than the budget means cut short by the formatter, possibly in the middle of a secret.
+    const message = this.secretMask.apply(text, { cut: text.length > remaining });
     const size = utf8Length(message);
     if (size <= remaining) {
       this.logs.push({ level, message });

@@ -10,9 +10,10 @@
  * context. The little guest code needed is compiled on demand (./guest-helpers.ts).
  */
 import { buildGuestInput, HookExecution } from "./engine";
-import { pagesForLimit, resolveLimits } from "./limits";
+import { MAX_ERROR_CHARS, pagesForLimit, resolveLimits } from "./limits";
 import { createSandboxModule, ModulePool } from "./module-pool";
-import { outcomeOf, sandboxFailure, type HookRunOptions, type HookRunResult, type Settlement } from "./types";
+import { SecretMask } from "./secret-mask";
+import { HookError, outcomeOf, sandboxFailure, type HookRunOptions, type HookRunResult, type Settlement } from "./types";
 
 export { GUEST_INTRINSICS } from "./engine";
 export {
@@ -21,6 +22,7 @@ export {
   DEFAULT_HOOK_MEMORY_LIMIT_BYTES,
   DEFAULT_HOOK_TIMEOUT_MS,
 } from "./limits";
+export { MIN_MASKED_SECRET_LENGTH, SECRET_MASK, SecretMask } from "./secret-mask";
 export { checkHookSyntax, wrapHookSource } from "./source";
 export {
   HookError,
@@ -66,5 +68,16 @@ export async function runHook(options: HookRunOptions): Promise<HookRunResult> {
   const durationMs = performance.now() - startedAt;
   const logs = execution?.logs ?? [];
   if (settlement.ok) return { ok: true, outcome: "success", result: settlement.result, logs, durationMs };
-  return { ok: false, outcome: outcomeOf(settlement.error.kind), error: settlement.error, logs, durationMs };
+  const error = withSecretsMasked(settlement.error, options.secretValues);
+  return { ok: false, outcome: outcomeOf(error.kind), error, logs, durationMs };
+}
+
+/** The error with the run's secret values masked in its message (a guest's message is cut at MAX_ERROR_CHARS). */
+function withSecretsMasked(error: HookError, secretValues: string[] | undefined): HookError {
+  const mask = new SecretMask(secretValues);
+  if (mask.empty) return error;
+  const message = mask.apply(error.message, { cut: error.message.length >= MAX_ERROR_CHARS });
+  if (message === error.message) return error;
+  const location = error.line === undefined ? undefined : { line: error.line, column: error.column ?? 0 };
+  return new HookError(error.hookName, error.kind, message, location);
 }

@@ -53,6 +53,11 @@ export interface HookRunOptions {
   requireHint?: string;
   /** Trusted JavaScript (ours, never the admin's) run before the hook, e.g. to wrap a host function. */
   guestPrelude?: string;
+  /**
+   * Values masked wherever they appear in the run's logs and error message (./secret-mask.ts): the
+   * hook's secrets, a submitted password. The result is not masked: it is what the hook decided to write.
+   */
+  secretValues?: string[];
 }
 
 export interface HookRunResult {
