@@ -56,7 +56,6 @@ const update = (changes: Record<string, unknown>) => updateUser(admins.ian, subj
 describe("the Access Hook's action name", () => {
   it.each([
     ["read:user", () => getUser(admins.ian, subject.user_id)],
-    ["read:user", () => listUserAuditEntries(admins.ian, subject)],
     ["delete:user", () => deleteUser(admins.ian, subject.user_id)],
     ["change:profile", () => update({ name: "New Name" })],
     ["change:profile", () => update({ user_metadata: { a: 1 } })],
@@ -78,6 +77,11 @@ describe("the Access Hook's action name", () => {
       blocked: false,
       username: null,
     });
+  });
+
+  it("is read:logs for a user's log entries, whose refusal hides them with the hook's message", async () => {
+    await installAccessHook(NAME_THE_ACTION);
+    expect(await listUserAuditEntries(admins.ian, subject)).toEqual({ allowed: false, message: `asked read:logs for ${subject.email}` });
   });
 
   it("asks for every action of a change of several fields: one denied action refuses the whole change", async () => {
