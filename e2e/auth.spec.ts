@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMINS, alertIn, createUser, saveUser, signIn, uniqueEmail, USER_PASSWORD } from "./fixtures";
+import { ADMINS, alertIn, confirmIn, createUser, saveUser, signIn, uniqueEmail, USER_PASSWORD } from "./fixtures";
 
 test("signed out, / leads to the sign-in form", async ({ page }) => {
   await page.goto("/");
@@ -42,6 +42,7 @@ test("a blocked admin cannot sign in", async ({ page, browser }) => {
   await other.close();
 
   await page.getByRole("button", { name: "Block" }).click();
+  await confirmIn(page, "Block this user?", "Block user");
   await expect(page.getByRole("heading", { level: 1 }).locator("..")).toContainText("Blocked");
 
   const blocked = await browser.newContext();

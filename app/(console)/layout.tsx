@@ -1,4 +1,8 @@
+import { Suspense } from "react";
 import { ConsoleNav } from "@/components/layout/console-nav";
+import { FocusManager } from "@/components/layout/focus-manager";
+import { ProgressBar } from "@/components/layout/progress-bar";
+import { ToastProvider } from "@/components/ui/toast";
 import { can } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
@@ -24,22 +28,31 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
     ...(can(actor, "config:manage") ? [{ href: "/settings/api-tokens", label: "API tokens" }] : []),
   ];
   return (
-    <div className="shell">
-      {settings.css &&
-        (stylesheetUrl(settings.css) ? (
-          <link rel="stylesheet" href={stylesheetUrl(settings.css) ?? undefined} />
-        ) : (
-          <style>{safeCss(settings.css)}</style>
-        ))}
-      <ConsoleNav title={settings.dict.title ?? "Delegate"} links={links} email={actor.email} roles={actor.roles} />
-      <main className="content">
-        {settingsError && (
-          <div role="alert" className="alert">
-            The Settings Query Hook failed, so the console uses its default settings: {settingsError}
-          </div>
-        )}
-        {children}
-      </main>
-    </div>
+    <ToastProvider>
+      <a href="#main" className="skip-link">
+        Skip to main content
+      </a>
+      <Suspense>
+        <ProgressBar />
+      </Suspense>
+      <FocusManager />
+      <div className="shell">
+        {settings.css &&
+          (stylesheetUrl(settings.css) ? (
+            <link rel="stylesheet" href={stylesheetUrl(settings.css) ?? undefined} />
+          ) : (
+            <style>{safeCss(settings.css)}</style>
+          ))}
+        <ConsoleNav title={settings.dict.title ?? "Delegate"} links={links} email={actor.email} roles={actor.roles} />
+        <main id="main" tabIndex={-1} className="content">
+          {settingsError && (
+            <div role="alert" className="alert">
+              The Settings Query Hook failed, so the console uses its default settings: {settingsError}
+            </div>
+          )}
+          {children}
+        </main>
+      </div>
+    </ToastProvider>
   );
 }

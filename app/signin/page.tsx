@@ -2,6 +2,8 @@ import { redirect } from "next/navigation";
 import { getSessionActor } from "@/lib/auth/session";
 import { SignInForm } from "@/components/auth/sign-in-form";
 
+export const metadata = { title: "Sign in · Delegate" };
+
 export const dynamic = "force-dynamic";
 
 export default async function SignInPage() {

@@ -91,8 +91,3 @@ export function SelectField({ id, label, error, hint, options, ...select }: Sele
     />
   );
 }
-
-/** Selected values of a `<select multiple>`. */
-export function selectedValues(select: HTMLSelectElement | null): string[] {
-  return select ? Array.from(select.selectedOptions, (option) => option.value) : [];
-}

@@ -1,7 +1,8 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useEffect, useState, useTransition } from "react";
 import type { ActionError, ActionResult } from "@/lib/actions/safe-action";
+import { startProgress } from "@/components/ui/progress";
 
 const UNREACHABLE: ActionError = {
   code: "internal",
@@ -11,11 +12,14 @@ const UNREACHABLE: ActionError = {
 
 /**
  * Runs a server action from a form and keeps its error. Field errors are looked up by field name,
- * also when the action nests the fields (`changes.email` answers for `email`).
+ * also when the action nests the fields (`changes.email` answers for `email`). While it runs, the
+ * console's progress bar shows.
  */
 export function useAction() {
   const [error, setError] = useState<ActionError | null>(null);
   const [pending, startTransition] = useTransition();
+
+  useEffect(() => (pending ? startProgress() : undefined), [pending]);
 
   function run<T>(call: () => Promise<ActionResult<T>>, onSuccess: (data: T) => void) {
     startTransition(async () => {

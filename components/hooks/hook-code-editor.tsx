@@ -4,6 +4,7 @@ import { Editor } from "@monaco-editor/react";
 import { useEffect, useMemo, useRef } from "react";
 import type { HookKind } from "@/lib/hooks/kinds";
 import { monaco } from "./monaco-setup";
+import { usePrefersDark } from "./use-prefers-dark";
 
 /** A problem in the hook's code, 1-based and relative to the code (not to the editor's model). */
 export interface CodeMarker {
@@ -29,6 +30,8 @@ export interface HookCodeEditorProps {
   markers: CodeMarker[];
   onChange(code: string): void;
   onReady(handle: HookEditorHandle): void;
+  /** Ctrl+S (⌘S on a Mac) in the editor. */
+  onSaveShortcut(): void;
 }
 
 type CodeEditor = monaco.editor.IStandaloneCodeEditor;
@@ -71,13 +74,17 @@ export default function HookCodeEditor({
   markers,
   onChange,
   onReady,
+  onSaveShortcut,
 }: HookCodeEditorProps) {
   const editorRef = useRef<CodeEditor | null>(null);
   const options = useMemo(() => ({ ...EDITOR_OPTIONS, ariaLabel: label }), [label]);
   const onChangeRef = useRef(onChange);
+  const onSaveRef = useRef(onSaveShortcut);
   useEffect(() => {
     onChangeRef.current = onChange;
-  }, [onChange]);
+    onSaveRef.current = onSaveShortcut;
+  }, [onChange, onSaveShortcut]);
+  const theme = usePrefersDark() ? "vs-dark" : "vs";
 
   useEffect(() => {
     const model = editorRef.current?.getModel();
@@ -105,6 +112,7 @@ export default function HookCodeEditor({
     editorRef.current = editor;
     const model = editor.getModel();
     if (!model) return;
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => onSaveRef.current());
     const hideAnnotation = () => (editor as WithHiddenAreas).setHiddenAreas([new monaco.Range(1, 1, 1, 1)]);
     hideAnnotation();
 
@@ -165,7 +173,7 @@ export default function HookCodeEditor({
       path={`file:///hooks/${kind}.js`}
       defaultLanguage="javascript"
       defaultValue={`${annotation}\n${initialCode}`}
-      theme="vs"
+      theme={theme}
       loading={<p className="muted">Loading the editor…</p>}
       beforeMount={() => {
         monaco.typescript.javascriptDefaults.setExtraLibs([{ content: declarations, filePath: "file:///hook-contract.d.ts" }]);

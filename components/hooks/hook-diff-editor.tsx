@@ -3,9 +3,26 @@
 import { DiffEditor } from "@monaco-editor/react";
 import { useEffect, useRef } from "react";
 import { monaco } from "./monaco-setup";
+import { usePrefersDark } from "./use-prefers-dark";
 
-/** Monaco's diff editor, read-only: a saved version (left) against the editor's current code (right). */
-export default function HookDiffEditor({ original, modified, label }: { original: string; modified: string; label: string }) {
+/**
+ * Monaco's diff editor, read-only: a saved version (left) against the editor's current code (right),
+ * each pane with its own accessible name; dark when the OS prefers it.
+ */
+export default function HookDiffEditor({
+  original,
+  modified,
+  label,
+  originalLabel,
+  modifiedLabel,
+}: {
+  original: string;
+  modified: string;
+  label: string;
+  originalLabel: string;
+  modifiedLabel: string;
+}) {
+  const theme = usePrefersDark() ? "vs-dark" : "vs";
   const models = useRef<monaco.editor.IDiffEditorModel | null>(null);
   // The diff editor must be disposed before its models; the wrapper is told to keep them and they
   // are disposed here, after it.
@@ -25,7 +42,7 @@ export default function HookDiffEditor({ original, modified, label }: { original
       language="javascript"
       original={original}
       modified={modified}
-      theme="vs"
+      theme={theme}
       keepCurrentOriginalModel
       keepCurrentModifiedModel
       loading={<p className="muted">Loading the comparison…</p>}
@@ -34,6 +51,8 @@ export default function HookDiffEditor({ original, modified, label }: { original
       }}
       options={{
         ariaLabel: label,
+        originalAriaLabel: originalLabel,
+        modifiedAriaLabel: modifiedLabel,
         automaticLayout: true,
         readOnly: true,
         originalEditable: false,

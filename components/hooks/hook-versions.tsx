@@ -67,6 +67,8 @@ export function HookVersions({
               original={compared.code}
               modified={code}
               label={`Version ${compared.version} of the ${name} compared with the editor`}
+              originalLabel={`Version ${compared.version} of the ${name} (left, read-only)`}
+              modifiedLabel={`The editor's code of the ${name} (right, read-only here)`}
             />
           </div>
         </section>

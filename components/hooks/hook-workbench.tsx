@@ -1,11 +1,13 @@
 "use client";
 
-import { Notice } from "@/components/ui/notice";
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { FormAlert } from "@/components/forms/fields";
 import { useAction } from "@/components/forms/use-action";
+import { useLeaveGuard } from "@/components/ui/use-leave-guard";
+import { ConfirmButton } from "@/components/ui/confirm-button";
+import { useToast } from "@/components/ui/toast";
 import {
   checkHookSyntaxAction,
   restoreHookVersionAction,
@@ -17,6 +19,7 @@ import type { CodeMarker, HookEditorHandle } from "./hook-code-editor";
 import { HookRunner } from "./hook-runner";
 import { HookStatusBadge } from "./hook-status";
 import { HookVersions, type HookVersionRow } from "./hook-versions";
+import { useHookDraft } from "./use-hook-draft";
 import styles from "./hooks.module.css";
 
 const HookCodeEditor = dynamic(() => import("./hook-code-editor"), {
@@ -25,6 +28,8 @@ const HookCodeEditor = dynamic(() => import("./hook-code-editor"), {
 });
 
 const SYNTAX_CHECK_DELAY_MS = 400;
+const LEAVE_MESSAGE = "Leave this page? Your unsaved code stays in this browser as a draft, offered when you open the hook again.";
+const DRAFT_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const LOCATION = /line (\d+), column (\d+): (.*)$/s;
 
 export interface SavedHook {
@@ -54,22 +59,20 @@ export function HookWorkbench(props: HookWorkbenchProps) {
   const action = useAction();
   const editor = useRef<HookEditorHandle | null>(null);
   const [code, setCode] = useState(hook?.code ?? props.starterCode);
-  const [savedCode, setSavedCode] = useState(hook?.code ?? null);
+  // Untouched starter code of a hook never saved is not "unsaved".
+  const [savedCode, setSavedCode] = useState(hook?.code ?? props.starterCode);
   const [enabled, setEnabled] = useState(hook?.enabled ?? true);
   const [timeoutMs, setTimeoutMs] = useState(String(hook?.timeoutMs ?? 500));
   const [markers, setMarkers] = useState<CodeMarker[]>([]);
   const [syntaxStatus, setSyntaxStatus] = useState("");
-  const [notice, setNotice] = useState("");
+  const toast = useToast();
   const [comparing, setComparing] = useState<number | null>(null);
   const checkSequence = useRef(0);
-  const dirty = savedCode === null || code.trim() !== savedCode.trim();
-
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
+  const [editorReady, setEditorReady] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  const dirty = code.trim() !== savedCode.trim();
+  const draft = useHookDraft(kind, code, savedCode);
+  useLeaveGuard(dirty, LEAVE_MESSAGE);
 
   // The sandbox's own compiler checks the code as it is typed, so the editor agrees with Save.
   useEffect(() => {
@@ -91,11 +94,17 @@ export function HookWorkbench(props: HookWorkbenchProps) {
 
   const onEditorReady = useCallback((handle: HookEditorHandle) => {
     editor.current = handle;
+    setEditorReady(true);
   }, []);
+  const onSaveShortcut = useCallback(() => form.current?.requestSubmit(), []);
+
+  function onDraftAnswer(restore: boolean) {
+    if (restore && draft.offered) editor.current?.setCode(draft.offered.code);
+    draft.answer(restore);
+  }
 
   function onSave(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setNotice("");
     // Saved code is trimmed: leading blank lines go first, so that reported lines match the editor.
     const trimmed = code.replace(/^\s+/, "");
     if (trimmed !== code) editor.current?.setCode(trimmed);
@@ -109,7 +118,7 @@ export function HookWorkbench(props: HookWorkbenchProps) {
       },
       ({ version }) => {
         setSavedCode(trimmed);
-        setNotice(`Saved as version ${version}.`);
+        toast(`Saved as version ${version}.`);
         router.refresh();
       },
     );
@@ -117,19 +126,17 @@ export function HookWorkbench(props: HookWorkbenchProps) {
 
   function onToggleEnabled() {
     const next = !hook?.enabled;
-    setNotice("");
     action.run(
       () => setHookEnabledAction({ kind, enabled: next }),
       ({ version }) => {
         setEnabled(next);
-        setNotice(`${name} ${next ? "enabled" : "disabled"} (version ${version}).`);
+        toast(`${name} ${next ? "enabled" : "disabled"} (version ${version}).`);
         router.refresh();
       },
     );
   }
 
   function onRestore(version: number) {
-    setNotice("");
     action.run(
       () => restoreHookVersionAction({ kind, version }),
       (restored) => {
@@ -139,7 +146,7 @@ export function HookWorkbench(props: HookWorkbenchProps) {
         setEnabled(restored.enabled);
         setTimeoutMs(String(restored.timeoutMs));
         setComparing(null);
-        setNotice(`Version ${version} restored as version ${restored.version}.`);
+        toast(`Version ${version} restored as version ${restored.version}.`);
         router.refresh();
       },
     );
@@ -155,23 +162,48 @@ export function HookWorkbench(props: HookWorkbenchProps) {
           <HookStatusBadge hook={hook} />
           {currentVersion !== null && <span className="muted">Version {currentVersion}</span>}
           {dirty && <span className="badge">Unsaved changes</span>}
-          {hook && (
-            <button type="button" className="secondary" onClick={onToggleEnabled} disabled={action.pending}>
-              {hook.enabled ? "Disable" : "Enable"}
-            </button>
-          )}
+          {hook &&
+            (hook.enabled ? (
+              <ConfirmButton
+                label="Disable"
+                title={`Disable the ${name}?`}
+                description={`The ${name} stops running from now on, until it is enabled again. The change is saved as a new version.`}
+                confirmLabel={`Disable the ${name}`}
+                focusKey="hook-enabled-toggle"
+                disabled={action.pending}
+                onConfirm={onToggleEnabled}
+              />
+            ) : (
+              <button type="button" className="secondary" data-focus-key="hook-enabled-toggle" onClick={onToggleEnabled} disabled={action.pending}>
+                Enable
+              </button>
+            ))}
         </div>
       </div>
       <p className="muted">{props.description}</p>
-      {notice && (
-        <Notice>
-          {notice}
-        </Notice>
+      <p className="notice wide-screen-only-notice">
+        Editing code needs a wider screen: use a window at least 900 pixels wide to change this hook. Its status, versions
+        and recent executions can be read here.
+      </p>
+      {draft.offered && (
+        <div role="region" aria-label="Unsaved draft" className={`notice ${styles.draftOffer}`}>
+          <p>
+            This browser kept unsaved code of the {name} from {DRAFT_TIME.format(new Date(draft.offered.savedAt))}.
+          </p>
+          <div className="actions">
+            <button type="button" disabled={!editorReady} onClick={() => onDraftAnswer(true)}>
+              Restore draft
+            </button>
+            <button type="button" className="secondary" onClick={() => onDraftAnswer(false)}>
+              Discard draft
+            </button>
+          </div>
+        </div>
       )}
 
       <div className={styles.workbench}>
         <section aria-labelledby="hook-code-title" className={`panel ${styles.codePanel}`}>
-          <form onSubmit={onSave} noValidate aria-labelledby="hook-code-title">
+          <form ref={form} onSubmit={onSave} noValidate aria-labelledby="hook-code-title">
             <h2 id="hook-code-title">Code</h2>
             <FormAlert error={action.error} />
             <div className={styles.editorFrame}>
@@ -184,8 +216,13 @@ export function HookWorkbench(props: HookWorkbenchProps) {
                 markers={markers}
                 onChange={setCode}
                 onReady={onEditorReady}
+                onSaveShortcut={onSaveShortcut}
               />
             </div>
+            <p id="hook-editor-keys" className={styles.editorHint}>
+              In the editor, Tab indents. To leave it with the keyboard, press Ctrl+M (Ctrl+Shift+M on a Mac) so that Tab moves
+              focus, then Tab. Ctrl+S (⌘S) saves.
+            </p>
             <p className={styles.syntaxStatus} aria-live="polite" data-state={markers.length ? "error" : "ok"}>
               {syntaxStatus}
             </p>

@@ -3,7 +3,12 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
+import { useState } from "react";
 
+/**
+ * The console's navigation: a sidebar from 900 px wide, below that a bar whose Menu button shows
+ * and hides the links (closed again when one is followed).
+ */
 export function ConsoleNav({
   title,
   links,
@@ -16,20 +21,33 @@ export function ConsoleNav({
   roles: string[];
 }) {
   const pathname = usePathname();
+  const [open, setOpen] = useState(false);
   return (
-    <nav className="sidebar" aria-label="Main">
-      <div className="brand">{title}</div>
-      {links.map((link) => (
-        <Link key={link.href} href={link.href} aria-current={pathname.startsWith(link.href) ? "page" : undefined}>
-          {link.label}
-        </Link>
-      ))}
-      <div className="who">
-        <div>{email}</div>
-        <div>{roles.map((r) => r.replace("Delegated Admin - ", "")).join(", ")}</div>
-        <button type="button" className="secondary" onClick={() => signOut({ callbackUrl: "/signin" })}>
-          Sign out
+    <nav className="sidebar" aria-label="Main" data-open={open || undefined}>
+      <div className="brand-row">
+        <div className="brand">{title}</div>
+        <button type="button" className="menu-toggle secondary" aria-expanded={open} aria-controls="nav-links" onClick={() => setOpen(!open)}>
+          Menu
         </button>
+      </div>
+      <div id="nav-links" className="nav-links">
+        {links.map((link) => (
+          <Link
+            key={link.href}
+            href={link.href}
+            aria-current={pathname.startsWith(link.href) ? "page" : undefined}
+            onClick={() => setOpen(false)}
+          >
+            {link.label}
+          </Link>
+        ))}
+        <div className="who">
+          <div className="email">{email}</div>
+          <div>{roles.map((r) => r.replace("Delegated Admin - ", "")).join(", ")}</div>
+          <button type="button" className="secondary" onClick={() => signOut({ callbackUrl: "/signin" })}>
+            Sign out
+          </button>
+        </div>
       </div>
     </nav>
   );

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { plainIpAddress } from "@/components/ui/ip-address";
 import { Time } from "@/components/ui/time";
 import type { AuditLog } from "@/lib/generated/prisma/client";
 
@@ -67,7 +68,7 @@ export function AuditTable({ entries, caption, showTarget = true }: { entries: A
               </td>
               <td>
                 {entry.channel}
-                {entry.ipAddress && <div className="muted">{entry.ipAddress}</div>}
+                {entry.ipAddress && <div className="muted">{plainIpAddress(entry.ipAddress)}</div>}
               </td>
             </tr>
           ))}

@@ -1,10 +1,11 @@
 "use client";
 
-import { useId, useRef } from "react";
+import { useState } from "react";
+import { ConfirmDialog } from "./confirm-dialog";
 
 /**
- * A button that asks before it acts: the question opens in a modal dialog whose confirm button
- * runs `onConfirm`. Escape or Cancel closes it without acting.
+ * A button that asks before it acts: the question opens in a modal dialog (ConfirmDialog, focus on
+ * Cancel) whose confirm button runs `onConfirm`; closing returns focus to the button.
  */
 export function ConfirmButton({
   label,
@@ -14,6 +15,7 @@ export function ConfirmButton({
   onConfirm,
   disabled,
   className = "danger",
+  focusKey,
 }: {
   label: string;
   title: string;
@@ -21,35 +23,23 @@ export function ConfirmButton({
   confirmLabel: string;
   onConfirm: () => void;
   disabled?: boolean;
-  className?: string;
+  className?: "danger" | "secondary";
+  /** Lets focus move to the control that replaces this button after its action (see FocusManager). */
+  focusKey?: string;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const descriptionId = useId();
+  const [asking, setAsking] = useState(false);
   return (
     <>
-      <button type="button" className={className} disabled={disabled} onClick={() => dialog.current?.showModal()}>
+      <button type="button" className={className} disabled={disabled} data-focus-key={focusKey} onClick={() => setAsking(true)}>
         {label}
       </button>
-      <dialog ref={dialog} aria-labelledby={titleId} aria-describedby={descriptionId} className="dialog">
-        <h2 id={titleId}>{title}</h2>
-        <p id={descriptionId}>{description}</p>
-        <div className="actions">
-          <button
-            type="button"
-            className={className}
-            onClick={() => {
-              dialog.current?.close();
-              onConfirm();
-            }}
-          >
-            {confirmLabel}
-          </button>
-          <button type="button" className="secondary" autoFocus onClick={() => dialog.current?.close()}>
-            Cancel
-          </button>
-        </div>
-      </dialog>
+      <ConfirmDialog
+        question={asking ? { title, description, confirmLabel, tone: className } : null}
+        onAnswer={(confirmed) => {
+          setAsking(false);
+          if (confirmed) onConfirm();
+        }}
+      />
     </>
   );
 }

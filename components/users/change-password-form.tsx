@@ -1,18 +1,16 @@
 "use client";
 
-import { Notice } from "@/components/ui/notice";
-import { useState } from "react";
 import { FormAlert, TextField } from "@/components/forms/fields";
 import { useAction } from "@/components/forms/use-action";
+import { useToast } from "@/components/ui/toast";
 import { updateUserAction } from "@/lib/actions/users";
 
 export function ChangePasswordForm({ userId }: { userId: string }) {
   const { error, setError, pending, run, fieldError } = useAction();
-  const [changed, setChanged] = useState(false);
+  const toast = useToast();
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setChanged(false);
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
     const password = String(form.get("password") ?? "");
@@ -25,7 +23,7 @@ export function ChangePasswordForm({ userId }: { userId: string }) {
       () => updateUserAction({ user_id: userId, changes: { password } }),
       () => {
         formElement.reset();
-        setChanged(true);
+        toast("The password is changed.");
       },
     );
   }
@@ -34,11 +32,6 @@ export function ChangePasswordForm({ userId }: { userId: string }) {
     <form onSubmit={onSubmit} noValidate aria-labelledby="change-password-title" className="panel">
       <h2 id="change-password-title">Change password</h2>
       <FormAlert error={error} />
-      {changed && (
-        <Notice>
-          The password is changed.
-        </Notice>
-      )}
       <div className="grid-2">
         <TextField
           id="new-password"

@@ -2,11 +2,14 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
-import { FormAlert, SelectField, TextField, selectedValues } from "@/components/forms/fields";
+import { useState } from "react";
+import { FormAlert, SelectField, TextField } from "@/components/forms/fields";
+import { MembershipPicker } from "@/components/forms/membership-picker";
 import { useAction } from "@/components/forms/use-action";
+import { useToast } from "@/components/ui/toast";
 import { createUserAction } from "@/lib/actions/users";
 import type { FormUserField } from "@/lib/hooks/console-settings";
+import { notKeptMessage } from "@/lib/users/fields-not-kept";
 
 export interface ConnectionOption {
   name: string;
@@ -52,6 +55,7 @@ export function CreateUserForm({
   createMemberships = false,
   membershipsError = null,
   userFields,
+  declaredFieldsOnly = false,
 }: {
   connections: ConnectionOption[];
   memberships: string[];
@@ -61,11 +65,13 @@ export function CreateUserForm({
   /** The Memberships Query Hook failed: the form has no options and says why. */
   membershipsError?: string | null;
   userFields: FormUserField[];
+  /** The Settings Query Hook declares userFields: only those are asked (DAE's model), no free Name field. */
+  declaredFieldsOnly?: boolean;
 }) {
   const router = useRouter();
+  const toast = useToast();
   const { error, pending, run, fieldError } = useAction();
   const [connection, setConnection] = useState(connections[0]?.name ?? "");
-  const membershipsRef = useRef<HTMLSelectElement>(null);
   const requiresUsername = connections.find((c) => c.name === connection)?.requiresUsername ?? false;
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -84,10 +90,14 @@ export function CreateUserForm({
           repeatPassword: text("repeatPassword"),
           connection: text("connection"),
           username: requiresUsername ? text("username") : undefined,
-          memberships: [...selectedValues(membershipsRef.current), ...typedMemberships(text("newMemberships"))],
+          memberships: [...form.getAll("memberships").map(String), ...typedMemberships(text("newMemberships"))],
           name: extra.profile.name ?? text("name"),
         }),
-      ({ user_id }) => router.push(`/users/${user_id}?created=1`),
+      ({ user_id, not_kept }) => {
+        const warning = notKeptMessage(not_kept);
+        toast(warning ? `User created. ${warning}` : "User created.", { warning: Boolean(warning) });
+        router.push(`/users/${user_id}`);
+      },
     );
   }
 
@@ -134,17 +144,7 @@ export function CreateUserForm({
           error={fieldError("username")}
         />
       )}
-      <SelectField
-        id="memberships"
-        name="memberships"
-        label={membershipsLabel}
-        multiple
-        size={Math.min(6, Math.max(2, memberships.length))}
-        ref={membershipsRef}
-        options={memberships}
-        hint="Hold Ctrl (⌘ on a Mac) to choose several."
-        error={fieldError("memberships")}
-      />
+      <MembershipPicker label={membershipsLabel} options={memberships} error={fieldError("memberships")} />
       {membershipsError && (
         <p role="alert" className="alert">
           The Memberships Query Hook failed, so there are no memberships to pick: {membershipsError}
@@ -159,7 +159,7 @@ export function CreateUserForm({
           hint="Separate several with commas."
         />
       )}
-      {!userFields.some((field) => field.property === "name") && (
+      {!declaredFieldsOnly && (
         <TextField id="name" name="name" label="Name" autoComplete="off" error={fieldError("name")} />
       )}
       {userFields.map((field) =>

@@ -1,13 +1,16 @@
 "use client";
 
-import { Notice } from "@/components/ui/notice";
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
-import { FormAlert, SelectField, TextAreaField, TextField, selectedValues } from "@/components/forms/fields";
+import { useState } from "react";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { FormAlert, TextAreaField, TextField } from "@/components/forms/fields";
+import { MembershipPicker } from "@/components/forms/membership-picker";
 import { useAction } from "@/components/forms/use-action";
+import { useToast } from "@/components/ui/toast";
 import { updateUserAction } from "@/lib/actions/users";
 import { typedMemberships } from "./create-user-form";
 import type { UpdateUserInput } from "@/lib/schemas/user";
+import { notKeptMessage } from "@/lib/users/fields-not-kept";
 import type { JsonObject } from "@/lib/users/profile";
 
 export interface EditableUser {
@@ -58,10 +61,7 @@ interface EditUserFormProps {
  * the fields start again from the stored user, so that stale JSON is never sent back.
  */
 export function EditUserForm(props: EditUserFormProps) {
-  const [saved, setSaved] = useState(false);
-  return (
-    <EditUserFields key={props.user.updated_at} {...props} saved={saved} onSubmitting={() => setSaved(false)} onSaved={() => setSaved(true)} />
-  );
+  return <EditUserFields key={props.user.updated_at} {...props} />;
 }
 
 function EditUserFields({
@@ -71,13 +71,12 @@ function EditUserFields({
   membershipsError = null,
   membershipsLabel = "Memberships",
   canEditMetadata,
-  saved,
-  onSubmitting,
-  onSaved,
-}: EditUserFormProps & { saved: boolean; onSubmitting: () => void; onSaved: () => void }) {
+}: EditUserFormProps) {
   const router = useRouter();
+  const toast = useToast();
+  /** A save that removes memberships waits for the admin's answer. */
+  const [removal, setRemoval] = useState<{ changes: UpdateUserInput; removed: string[] } | null>(null);
   const { error, setError, pending, run, fieldError } = useAction();
-  const membershipsRef = useRef<HTMLSelectElement>(null);
   const options = [...new Set([...membershipOptions, ...user.memberships])];
 
   function changesFrom(form: FormData): UpdateUserInput | null {
@@ -87,7 +86,7 @@ function EditUserFields({
     const username = text("username").trim();
     if (username !== (user.username ?? "")) changes.username = username === "" ? null : username;
     if (text("name").trim() !== (user.name ?? "")) changes.name = text("name");
-    const memberships = [...new Set([...selectedValues(membershipsRef.current), ...typedMemberships(text("newMemberships"))])];
+    const memberships = [...new Set([...form.getAll("memberships").map(String), ...typedMemberships(text("newMemberships"))])];
     if (!sameSet(memberships, user.memberships)) changes.memberships = memberships;
     if (canEditMetadata) {
       const fieldErrors: Record<string, string> = {};
@@ -106,17 +105,23 @@ function EditUserFields({
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    onSubmitting();
     const changes = changesFrom(new FormData(event.currentTarget));
     if (!changes) return;
     if (Object.keys(changes).length === 0) {
       setError({ code: "validation", status: 400, message: "Nothing to save: change a field first." });
       return;
     }
+    const removed = changes.memberships ? user.memberships.filter((membership) => !changes.memberships?.includes(membership)) : [];
+    if (removed.length > 0) setRemoval({ changes, removed });
+    else save(changes);
+  }
+
+  function save(changes: UpdateUserInput) {
     run(
       () => updateUserAction({ user_id: user.user_id, changes }),
-      () => {
-        onSaved();
+      ({ not_kept }) => {
+        const warning = notKeptMessage(not_kept);
+        toast(warning ? `Saved. ${warning}` : "Saved.", { warning: Boolean(warning) });
         router.refresh();
       },
     );
@@ -126,11 +131,23 @@ function EditUserFields({
     <form onSubmit={onSubmit} noValidate aria-labelledby="edit-user-title" className="panel">
       <h2 id="edit-user-title">Edit user</h2>
       <FormAlert error={error} />
-      {saved && (
-        <Notice>
-          Saved.
-        </Notice>
-      )}
+      <ConfirmDialog
+        question={
+          removal && {
+            title: `Remove ${removal.removed.length === 1 ? "a membership" : `${removal.removed.length} memberships`}?`,
+            description: (
+              <p>
+                {user.email} will no longer be a member of {removal.removed.join(", ")}, and loses what {removal.removed.length === 1 ? "it gives" : "they give"}.
+              </p>
+            ),
+            confirmLabel: "Save and remove",
+          }
+        }
+        onAnswer={(confirmed) => {
+          if (confirmed && removal) save(removal.changes);
+          setRemoval(null);
+        }}
+      />
       <div className="grid-2">
         <TextField id="email" name="email" label="Email" type="email" defaultValue={user.email} autoComplete="off" error={fieldError("email")} />
         <TextField
@@ -142,18 +159,7 @@ function EditUserFields({
           error={fieldError("username")}
         />
         <TextField id="name" name="name" label="Name" defaultValue={user.name ?? ""} autoComplete="off" error={fieldError("name")} />
-        <SelectField
-          id="memberships"
-          name="memberships"
-          label={membershipsLabel}
-          multiple
-          size={Math.min(6, Math.max(2, options.length))}
-          ref={membershipsRef}
-          defaultValue={user.memberships}
-          options={options}
-          hint="Hold Ctrl (⌘ on a Mac) to choose several."
-          error={fieldError("memberships")}
-        />
+        <MembershipPicker label={membershipsLabel} options={options} defaultValue={user.memberships} error={fieldError("memberships")} />
         {createMemberships && (
           <TextField
             id="newMemberships"

@@ -1,15 +1,18 @@
 "use client";
 
-import { Notice } from "@/components/ui/notice";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { FormAlert } from "@/components/forms/fields";
 import { useAction } from "@/components/forms/use-action";
 import { ConfirmButton } from "@/components/ui/confirm-button";
+import { useToast } from "@/components/ui/toast";
 import { deleteUserAction, updateUserAction } from "@/lib/actions/users";
 import type { UpdateUserInput } from "@/lib/schemas/user";
 
-/** Verify, block, unblock and delete. Block and delete are not offered on the admin's own account. */
+/**
+ * Verify, block, unblock and delete. Block and delete ask first; neither is offered on the admin's
+ * own account. Results go to the toast region; Block and Unblock replace each other, so focus moves
+ * from one to the other (data-focus-key).
+ */
 export function UserActions({
   userId,
   email,
@@ -24,15 +27,14 @@ export function UserActions({
   isSelf: boolean;
 }) {
   const router = useRouter();
+  const toast = useToast();
   const { error, pending, run } = useAction();
-  const [done, setDone] = useState<string | null>(null);
 
   function change(changes: UpdateUserInput, message: string) {
-    setDone(null);
     run(
       () => updateUserAction({ user_id: userId, changes }),
       () => {
-        setDone(message);
+        toast(message);
         router.refresh();
       },
     );
@@ -41,11 +43,6 @@ export function UserActions({
   return (
     <section aria-label="User actions" className="user-actions">
       <FormAlert error={error} />
-      {done && (
-        <Notice>
-          {done}
-        </Notice>
-      )}
       <div className="actions">
         {!emailVerified && (
           <button type="button" className="secondary" disabled={pending} onClick={() => change({ email_verified: true }, "The email is marked as verified.")}>
@@ -54,13 +51,25 @@ export function UserActions({
         )}
         {!isSelf &&
           (blocked ? (
-            <button type="button" className="secondary" disabled={pending} onClick={() => change({ blocked: false }, "The user is unblocked.")}>
+            <button
+              type="button"
+              className="secondary"
+              data-focus-key="block-toggle"
+              disabled={pending}
+              onClick={() => change({ blocked: false }, "The user is unblocked.")}
+            >
               Unblock
             </button>
           ) : (
-            <button type="button" className="danger" disabled={pending} onClick={() => change({ blocked: true }, "The user is blocked: they can no longer sign in.")}>
-              Block
-            </button>
+            <ConfirmButton
+              label="Block"
+              title="Block this user?"
+              description={<>{email} will no longer be able to sign in, and their current sessions end.</>}
+              confirmLabel="Block user"
+              focusKey="block-toggle"
+              disabled={pending}
+              onConfirm={() => change({ blocked: true }, "The user is blocked: they can no longer sign in.")}
+            />
           ))}
         {!isSelf && (
           <ConfirmButton
@@ -72,7 +81,10 @@ export function UserActions({
             onConfirm={() =>
               run(
                 () => deleteUserAction({ user_id: userId }),
-                () => router.push(`/users?deleted=${encodeURIComponent(email)}`),
+                () => {
+                  toast(`The user ${email} was deleted.`);
+                  router.push("/users");
+                },
               )
             }
           />

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { createUserFormSchema, updateUserSchema } from "@/lib/schemas/user";
 import { createUser } from "@/lib/users/create-user";
 import { deleteUser } from "@/lib/users/delete-user";
+import { fieldsNotKept } from "@/lib/users/fields-not-kept";
 import { updateUser } from "@/lib/users/update-user";
 import { adminAction } from "./safe-action";
 
@@ -11,14 +12,14 @@ const userIdSchema = z.string({ error: "Say which user." }).min(1, "Say which us
 
 export const createUserAction = adminAction(createUserFormSchema, async (actor, { repeatPassword: _, ...input }) => {
   const user = await createUser(actor, input);
-  return { user_id: user.user_id };
+  return { user_id: user.user_id, not_kept: fieldsNotKept(input, user) };
 });
 
 export const updateUserAction = adminAction(
   z.object({ user_id: userIdSchema, changes: updateUserSchema }),
   async (actor, { user_id, changes }) => {
-    await updateUser(actor, user_id, changes);
-    return null;
+    const user = await updateUser(actor, user_id, changes);
+    return { not_kept: fieldsNotKept(changes, user) };
   },
 );
 

@@ -10,6 +10,8 @@ import { requireSessionActor } from "@/lib/auth/session";
 import { DomainError, fromZodError } from "@/lib/errors";
 import { listAuditSchema } from "@/lib/schemas/audit";
 
+export const metadata = { title: "Logs · Delegate" };
+
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function LogsPage({ searchParams }: { searchParams: SearchParams }) {

@@ -2,7 +2,6 @@ import Link from "next/link";
 import { UserFilters } from "@/components/users/user-filters";
 import { listQuery } from "@/components/users/list-query";
 import { UsersTable } from "@/components/users/users-table";
-import { Notice } from "@/components/ui/notice";
 import { Pager } from "@/components/ui/pager";
 import { hrefWith } from "@/components/ui/query";
 import { can } from "@/lib/auth/actor";
@@ -14,6 +13,8 @@ import { getConsoleSettings, listColumns } from "@/lib/hooks/console-settings";
 import { displayColumns } from "@/lib/hooks/display-columns";
 import { listUsersSchema } from "@/lib/schemas/user";
 import { listUsers } from "@/lib/users/list-users";
+
+export const metadata = { title: "Users · Delegate" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -39,7 +40,6 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   const searchError = listError?.fieldErrors?.search ?? listError?.fieldErrors?.q;
   const displayed = settings ? await displayColumns(actor, settings, page.users) : { cells: {}, error: null };
   const filtered = Boolean(input.search || input.q || input.connection || input.membership);
-  const deleted = typeof params.deleted === "string" ? params.deleted : undefined;
 
   return (
     <>
@@ -51,7 +51,6 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           </Link>
         )}
       </div>
-      {deleted && <Notice>The user {deleted} was deleted.</Notice>}
       {!parsed.success && (
         <div role="alert" className="alert">
           Some list parameters in the address were not valid, so the default list is shown. {fromZodError(parsed.error).message}

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import { notFound } from "next/navigation";
 import { HookExecutions } from "@/components/hooks/hook-executions";
 import { HookWorkbench } from "@/components/hooks/hook-workbench";
@@ -15,7 +15,7 @@ type Props = { params: Promise<{ kind: string }> };
 
 export async function generateMetadata({ params }: Props) {
   const { kind } = await params;
-  return { title: `${isHookKind(kind) ? HOOK_NAMES[kind] : "Hook"} · Delegate` };
+  return { title: `${isHookKind(kind) ? HOOK_NAMES[kind] : "Hook"} · Hooks · Delegate` };
 }
 
 export default async function HookPage({ params }: Props) {
@@ -36,9 +36,7 @@ export default async function HookPage({ params }: Props) {
 
   return (
     <>
-      <p>
-        <Link href="/hooks">← Hooks</Link>
-      </p>
+      <Breadcrumbs parents={[{ href: "/hooks", label: "Hooks" }]} current={name} />
       <HookWorkbench
         key={kind}
         kind={kind}

@@ -6,6 +6,8 @@ import { can } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
 import { listApiTokens } from "@/lib/tokens/api-tokens";
 
+export const metadata = { title: "API tokens · Delegate" };
+
 export default async function ApiTokensPage() {
   const actor = await requireSessionActor();
   if (!can(actor, "config:manage")) {

@@ -1,13 +1,15 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { AuditTable } from "@/components/logs/audit-table";
-import { Forbidden, Notice } from "@/components/ui/notice";
+import { Breadcrumbs } from "@/components/ui/breadcrumbs";
+import { Forbidden } from "@/components/ui/notice";
 import { Time } from "@/components/ui/time";
 import { ChangePasswordForm } from "@/components/users/change-password-form";
 import { EditUserForm } from "@/components/users/edit-user-form";
 import { UserActions } from "@/components/users/user-actions";
 import { listUserAuditEntries } from "@/lib/audit/list-audit";
-import { can } from "@/lib/auth/actor";
+import { can, type Actor } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
 import { membershipOptionsForForm } from "@/lib/departments/memberships";
 import { DomainError } from "@/lib/errors";
@@ -15,21 +17,31 @@ import { getConsoleSettings } from "@/lib/hooks/console-settings";
 import { getUser } from "@/lib/users/get-user";
 import { membershipsOf, type UserProfile } from "@/lib/users/profile";
 
-type Props = {
-  params: Promise<{ id: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-};
+type Props = { params: Promise<{ id: string }> };
 
-export default async function UserPage({ params, searchParams }: Props) {
+/** The user of this request, loaded once for the title and the page (the Access Hook runs once). */
+const loadUser = cache(async (id: string): Promise<{ actor: Actor; user: UserProfile | DomainError }> => {
   const actor = await requireSessionActor();
-  const { id } = await params;
-  let user: UserProfile;
   try {
-    user = await getUser(actor, id);
+    return { actor, user: await getUser(actor, id) };
   } catch (error) {
-    if (error instanceof DomainError && error.code === "not_found") notFound();
-    if (error instanceof DomainError && error.code === "forbidden") return <Forbidden title="User" message={error.message} />;
+    if (error instanceof DomainError) return { actor, user: error };
     throw error;
+  }
+});
+
+/** The tab's title names the user when the admin may read them. */
+export async function generateMetadata({ params }: Props) {
+  const { user } = await loadUser((await params).id);
+  return { title: `${user instanceof DomainError ? "User" : user.email} · Users · Delegate` };
+}
+
+export default async function UserPage({ params }: Props) {
+  const { actor, user } = await loadUser((await params).id);
+  if (user instanceof DomainError) {
+    if (user.code === "not_found") notFound();
+    if (user.code === "forbidden") return <Forbidden title="User" message={user.message} />;
+    throw user;
   }
   const [auditView, membershipOptions, settings] = await Promise.all([
     listUserAuditEntries(actor, user),
@@ -40,13 +52,10 @@ export default async function UserPage({ params, searchParams }: Props) {
   const canWrite = can(actor, "users:write");
   const canEditMetadata = canWrite && can(actor, "config:manage");
   const isSelf = user.user_id === actor.id;
-  const created = (await searchParams).created === "1";
 
   return (
     <>
-      <p>
-        <Link href="/users">← Users</Link>
-      </p>
+      <Breadcrumbs parents={[{ href: "/users", label: "Users" }]} current={user.email} />
       <div className="page-header">
         <h1>{user.email}</h1>
         <div>
@@ -54,7 +63,6 @@ export default async function UserPage({ params, searchParams }: Props) {
           {user.email_verified ? <span className="badge ok">Email verified</span> : <span className="badge">Email not verified</span>}
         </div>
       </div>
-      {created && <Notice>User created.</Notice>}
       {canWrite && (
         <UserActions
           userId={user.user_id}

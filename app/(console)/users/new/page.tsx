@@ -1,10 +1,13 @@
 import { CreateUserForm } from "@/components/users/create-user-form";
+import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import { Forbidden } from "@/components/ui/notice";
 import { can } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
 import { listConnections } from "@/lib/connections/connections";
 import { membershipOptionsForForm } from "@/lib/departments/memberships";
 import { formUserFields, getConsoleSettings } from "@/lib/hooks/console-settings";
+
+export const metadata = { title: "Create user · Users · Delegate" };
 
 export default async function NewUserPage() {
   const actor = await requireSessionActor();
@@ -34,6 +37,7 @@ export default async function NewUserPage() {
   }
   return (
     <>
+      <Breadcrumbs parents={[{ href: "/users", label: "Users" }]} current="Create user" />
       <h1>Create user</h1>
       <CreateUserForm
         connections={connections.map((c) => ({ name: c.name, requiresUsername: c.requiresUsername }))}
@@ -42,6 +46,7 @@ export default async function NewUserPage() {
         membershipsError={memberships.error}
         membershipsLabel={settings.dict.memberships ?? "Memberships"}
         userFields={formUserFields(settings, "create")}
+        declaredFieldsOnly={settings.userFields.length > 0}
       />
     </>
   );
