@@ -1,5 +1,9 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseDuration } from "@/lib/delivery/duration";
+
+/** Whole days, 0 (kept for ever) to 100 years. */
+const retentionDays = (fallback: number) => z.coerce.number().int().min(0).max(36_500).default(fallback);
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -21,6 +25,21 @@ const envSchema = z.object({
   DELEGATE_OUTBOUND_ALLOWLIST: z.string().default(""),
   /** How many reverse proxies in front of the console append to X-Forwarded-* headers; 0 = none, the headers are ignored. */
   DELEGATE_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Days each kind of record is kept before the worker deletes it (0: kept for ever); see lib/retention. */
+  DELEGATE_RETENTION_AUDIT_DAYS: retentionDays(400),
+  DELEGATE_RETENTION_HOOK_EXECUTIONS_DAYS: retentionDays(30),
+  DELEGATE_RETENTION_EVENTS_DAYS: retentionDays(30),
+  DELEGATE_RETENTION_MAIL_DAYS: retentionDays(30),
+  DELEGATE_RETENTION_SIGN_IN_THROTTLES_DAYS: retentionDays(1),
+  /** How often the worker prunes: a duration like "1h" or "30m". */
+  DELEGATE_RETENTION_INTERVAL: z
+    .string()
+    .default("1h")
+    .transform((text, context) => {
+      const ms = parseDuration(text);
+      if (ms === null || ms < 1000) context.addIssue({ code: "custom", message: 'must be a duration of at least 1s, like "1h" or "30m"' });
+      return ms ?? 0;
+    }),
   /** `smtp://user:pass@host:587` or `smtps://…`: mail goes out through it. Unset: mail is kept for the Mail page. */
   SMTP_URL: z
     .string()

@@ -2,6 +2,9 @@ import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { onOutboxWrite, OUTBOX_CHANNEL } from "@/lib/events/outbox-signal";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { getConfig } from "@/lib/config";
+import { startPruner } from "@/lib/retention/pruner";
+import { retentionSettings, type RetentionSettings } from "@/lib/retention/settings";
 import { parseDuration } from "./duration";
 import { registerBuiltInHandlers } from "./handlers";
 import { nextStep, notAttempted } from "./outcome";
@@ -25,6 +28,11 @@ export interface DeliveryWorkerOptions {
   leaseMarginMs?: number;
   /** Fixed settings (tests); otherwise they are read from the Setting row and the environment, every 5 s. */
   settings?: Partial<DeliverySettings>;
+  /**
+   * Deleting what is past its retention (lib/retention), every DELEGATE_RETENTION_INTERVAL, the first
+   * time 5 minutes after the start (or the interval, if shorter). `false`: this worker never prunes.
+   */
+  pruning?: false | { intervalMs?: number; firstAfterMs?: number; settings?: Partial<RetentionSettings> };
   logger?: Pick<Console, "info" | "warn" | "error">;
 }
 
@@ -78,6 +86,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   const concurrency = options.concurrency ?? envNumber("DELEGATE_DELIVERY_CONCURRENCY", DEFAULT_DELIVERY_CONCURRENCY, (t) => (/^\d+$/.test(t) ? Number(t) : null));
   const pollIntervalMs = options.pollIntervalMs ?? envNumber("DELEGATE_DELIVERY_POLL_INTERVAL", 1000);
   const leaseMarginMs = options.leaseMarginMs ?? envNumber("DELEGATE_DELIVERY_LEASE_MARGIN", 10_000);
+
+  const pruner = options.pruning === false ? null : startWorkerPruner(prisma, logger, options.pruning);
 
   const inFlight = new Set<Promise<void>>();
   const stats = { attempts: 0, succeeded: 0, failed: 0 };
@@ -390,6 +400,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
 
   async function shutdown(): Promise<void> {
     stopping = true;
+    const prunerStopped = pruner?.stop();
     unsubscribe();
     clearTimeout(retryTimer);
     clearTimeout(listenRetry);
@@ -406,6 +417,20 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     const client = listenClient;
     listenClient = null;
     await client?.end().catch(() => {});
+    await prunerStopped;
     await pool?.end().catch(() => {});
   }
+}
+
+const FIRST_PRUNE_AFTER_MS = 5 * 60_000;
+
+function startWorkerPruner(prisma: PrismaClient, logger: Pick<Console, "info" | "error">, options: Exclude<DeliveryWorkerOptions["pruning"], false> = {}) {
+  const intervalMs = options.intervalMs ?? getConfig().DELEGATE_RETENTION_INTERVAL;
+  return startPruner({
+    prisma,
+    logger,
+    settings: { ...retentionSettings(), ...options.settings },
+    intervalMs,
+    firstAfterMs: options.firstAfterMs ?? Math.min(FIRST_PRUNE_AFTER_MS, intervalMs),
+  });
 }
