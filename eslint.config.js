@@ -15,5 +15,5 @@ export default defineConfig([
     files: ["tests/**"],
     rules: { "react-hooks/rules-of-hooks": "off" },
   },
-  globalIgnores([".next*/**", "lib/generated/**", "node_modules/**", "test-results/**", "playwright-report/**", ".data*/**", "next-env.d.ts"]),
+  globalIgnores([".next*/**", ".stryker-tmp/**", "reports/**", "lib/generated/**", "node_modules/**", "test-results/**", "playwright-report/**", ".data*/**", "next-env.d.ts"]),
 ]);
