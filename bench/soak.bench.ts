@@ -6,8 +6,9 @@
  * the Access Hook computes for 300 ms per row (1 s deadline), and the users they create get a
  * post-registration hook that runs away (2 s). Each attacker sends requests back to back from two
  * clients for SOAK_MINUTES (default 10). Meanwhile a probe — Ian, another Administrator, whose
- * hooks are quick — reads a user and a page of users (Filter and Access hooks) every 100 ms from two
- * clients: its latency before the attack (baseline), during it minute by minute, and after it.
+ * hooks are quick — reads a user or a page of users (Filter and Access hooks) every 100 ms on a fixed
+ * schedule, whether or not the previous answer came (so a stall counts once per request it delays):
+ * its latency before the attack (baseline), during it minute by minute, and after it.
  *
  * `flock /tmp/bench.lock npm run bench -- soak`; `SOAK_MINUTES=1 SOAK_BASELINE_SECONDS=20` to try it.
  */
@@ -28,8 +29,7 @@ const SOAK_MS = Number(process.env.SOAK_MINUTES ?? 10) * 60_000;
 const BASELINE_MS = Number(process.env.SOAK_BASELINE_SECONDS ?? 60) * 1000;
 const ATTACKERS = 3;
 const CLIENTS_PER_ATTACKER = 2;
-const PROBE_CLIENTS = 2;
-const PROBE_PAUSE_MS = 100;
+const PROBE_INTERVAL_MS = 100;
 const AIM_MS = 600;
 
 const ATTACKER = "/^attacker-/.test(ctx.request.user.email)";
@@ -104,20 +104,22 @@ export async function benchSoak(): Promise<{ name: string; lines: string[] }> {
 
     const probeSamples: Sample[] = [];
     const probeUrls = [`${server.url}/api/v2/users/${someUser.id}`, `${server.url}/api/v2/users?per_page=10`];
-    let probing = true;
-    const probe = async (client: number) => {
-      await sleep(client * 37);
-      for (let n = client; probing; n++) {
-        const { ms: took, value: status } = await timeMs(async () => {
-          const response = await fetch(probeUrls[n % probeUrls.length], { headers: ianHeaders });
-          await response.arrayBuffer();
-          return response.status;
-        });
-        probeSamples.push({ at: performance.now(), ms: took, status });
-        await sleep(PROBE_PAUSE_MS);
-      }
+    const inFlight = new Set<Promise<void>>();
+    let sent = 0;
+    const probeOnce = () => {
+      const url = probeUrls[sent++ % probeUrls.length];
+      const at = performance.now();
+      const request = timeMs(async () => {
+        const response = await fetch(url, { headers: ianHeaders, signal: AbortSignal.timeout(30_000) });
+        await response.arrayBuffer();
+        return response.status;
+      })
+        .then(({ ms: took, value: status }) => void probeSamples.push({ at, ms: took, status }))
+        .catch(() => void probeSamples.push({ at, ms: performance.now() - at, status: 0 }))
+        .finally(() => inFlight.delete(request));
+      inFlight.add(request);
     };
-    const probes = Array.from({ length: PROBE_CLIENTS }, (_, client) => probe(client));
+    const probeTimer = setInterval(probeOnce, PROBE_INTERVAL_MS);
 
     const attackStatuses = new Map<string, number>();
     let attacking = false;
@@ -169,8 +171,8 @@ export async function benchSoak(): Promise<{ name: string; lines: string[] }> {
     const rssAttack = server.rssBytes();
     loads.push(loadLine("after the attack"));
     await phase("after (probe alone)", BASELINE_MS);
-    probing = false;
-    await Promise.all(probes);
+    clearInterval(probeTimer);
+    await Promise.all(inFlight);
     loads.push(loadLine("at the end"));
 
     const inPhase = (p: { from: number; to: number }) => probeSamples.filter((sample) => sample.at >= p.from && sample.at < p.to);
@@ -185,7 +187,7 @@ export async function benchSoak(): Promise<{ name: string; lines: string[] }> {
     const postRegistration = await prisma.hookExecution.groupBy({ by: ["outcome"], where: { kind: "post_registration" }, _count: true });
 
     lines.push(
-      `${ATTACKERS} attacking Administrators × ${CLIENTS_PER_ATTACKER} clients back to back for ${SOAK_MS / 60_000} min; probe: Ian, ${PROBE_CLIENTS} clients, GET /api/v2/users/:id and GET /api/v2/users?per_page=10 alternately, ${PROBE_PAUSE_MS} ms apart`,
+      `${ATTACKERS} attacking Administrators × ${CLIENTS_PER_ATTACKER} clients back to back for ${SOAK_MS / 60_000} min; probe: Ian, GET /api/v2/users/:id and GET /api/v2/users?per_page=10 alternately, one every ${PROBE_INTERVAL_MS} ms (open loop)`,
       ...loads,
       "",
       ...table(

@@ -42,6 +42,8 @@ afterAll(async () => {
 
 describe("hook threads (the process's pool)", () => {
   it("runs six runaway hooks at once, three per thread, each for its full deadline counted from its start, never on this thread", async () => {
+    // Six admins whose hooks were quick so far: their runs may take every thread.
+    for (let n = 0; n < 6; n++) expect((await runHookOnThread({ hookName: "Write Hook", code: QUICK, args: [{ n }] }, `admin-${n}`)).ok).toBe(true);
     const { value: runs, pauseMs } = await longestPause(() =>
       Promise.all(Array.from({ length: 6 }, (_, n) => runHookOnThread({ hookName: "Write Hook", code: RUNAWAY, args: [{}], timeoutMs: 1_500 }, `admin-${n}`))),
     );
@@ -112,6 +114,8 @@ describe("a hook thread pool", () => {
     const pool = newPool({ size: 2, entry: path.resolve("tests/helpers/wedging-hook-thread.ts"), graceMs: 200 });
     await pool.ready;
     const wedged = pool.run({ hookName: "Wedged Hook", code: QUICK, args: [{ n: 0 }], timeoutMs: 300 }, "mallory");
+    // Ian's lane is new to this pool: his runs wait while the wedged thread holds the only other one, and
+    // are handed out when it is replaced, none to the thread being terminated.
     const others = Array.from({ length: 6 }, (_, n) => quick(pool, n + 1));
     const runs = await Promise.all([wedged, ...others]);
     expect(runs[0]).toMatchObject({ ok: false, outcome: "timeout", error: { message: "Wedged Hook did not finish within 300 ms." } });
@@ -121,9 +125,10 @@ describe("a hook thread pool", () => {
     expect((await quick(pool, 7)).result).toEqual({ answered: 7 });
   });
 
-  it("keeps a thread for other admins while one admin's hooks run away", async () => {
+  it("keeps a thread for admins whose hooks are quick while one admin's hooks run away", async () => {
     const pool = newPool({ size: 2 });
     await pool.ready;
+    expect((await quick(pool, 0)).ok).toBe(true);
     const runaway = () => pool.run({ hookName: "Access Hook", code: RUNAWAY, args: [{}], timeoutMs: 300 }, "mallory");
     // Her first runaway marks her lane as slow.
     expect((await runaway()).outcome).toBe("timeout");
@@ -137,6 +142,21 @@ describe("a hook thread pool", () => {
     expect(finished).toEqual(["ian"]);
     await Promise.all(hers);
     expect(finished).toEqual(["ian", "mallory", "mallory", "mallory", "mallory"]);
+  });
+
+  it("keeps that thread from the first runaway hooks of admins it has not seen yet", async () => {
+    const pool = newPool({ size: 2 });
+    await pool.ready;
+    expect((await quick(pool, 0)).ok).toBe(true);
+    const finished: string[] = [];
+    const theirs = ["mallory", "trudy", "eve"].map((lane) =>
+      pool.run({ hookName: "Write Hook", code: RUNAWAY, args: [{}], timeoutMs: 300 }, lane).then((run) => finished.push(`${lane} ${run.outcome}`)),
+    );
+    const his = await quick(pool, 1);
+    finished.push("ian");
+    expect(his.result).toEqual({ answered: 1 });
+    await Promise.all(theirs);
+    expect(finished).toEqual(["ian", "mallory timeout", "trudy timeout", "eve timeout"]);
   });
 
   it("fails runs with a clear message when its threads cannot start, and never runs them on this thread", async () => {

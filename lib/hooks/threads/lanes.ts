@@ -1,37 +1,42 @@
 /**
- * Which callers' hooks recently held a thread for long (a runaway or a slow hook): their next runs may
- * take only some of the threads, so that a thread stays free for everyone else's quick hooks. A lane
- * is whom the run is for (an admin's id, or the post-registration hook); the code alone would not do,
- * since one saved hook can be slow for one admin and quick for the others.
+ * Whom a run is for (an admin's id, or the post-registration hook): its lane. The code alone would not
+ * do, since one saved hook can be slow for one admin and quick for the others. A lane is "quick" once a
+ * run of it finished quickly and none held a thread for long since; "slow" for a while after a run that
+ * kept its thread busy for long or timed out; "new" before its first run. The pool lets only quick
+ * lanes take the last free thread, so that runaway hooks, even an attacker's first ones, always leave a
+ * thread to admins whose hooks are known to be quick.
  */
 
 /** A run that kept its thread busy this long (waiting for host calls not counted), or timed out, marks its lane. */
 export const SLOW_BUSY_MS = 100;
-/** How long a lane stays marked after its last slow run. */
+/** How long a lane stays slow after its last slow run. */
 export const SLOW_LANE_MS = 10 * 60_000;
 const MAX_LANES = 10_000;
 
-export class SlowLanes {
-  private readonly markedUntil = new Map<string, number>();
+export type LaneState = "new" | "quick" | "slow";
 
-  constructor(private readonly markMs = SLOW_LANE_MS) {}
+export class Lanes {
+  /** Per lane: until when it is slow (0: quick). */
+  private readonly slowUntil = new Map<string, number>();
 
-  mark(lane: string, now = performance.now()): void {
-    if (this.markedUntil.size >= MAX_LANES) this.forgetExpired(now);
-    if (this.markedUntil.size >= MAX_LANES) this.markedUntil.clear();
-    this.markedUntil.delete(lane);
-    this.markedUntil.set(lane, now + this.markMs);
+  constructor(private readonly slowMs = SLOW_LANE_MS) {}
+
+  state(lane: string, now = performance.now()): LaneState {
+    const until = this.slowUntil.get(lane);
+    if (until === undefined) return "new";
+    return now < until ? "slow" : "quick";
   }
 
-  isSlow(lane: string, now = performance.now()): boolean {
-    const until = this.markedUntil.get(lane);
-    if (until === undefined) return false;
-    if (now < until) return true;
-    this.markedUntil.delete(lane);
-    return false;
+  /** Records how a run of the lane went: slow runs mark it for `slowMs`; a quick one proves a new lane quick. */
+  record(lane: string, slow: boolean, now = performance.now()): void {
+    if (!slow && this.slowUntil.has(lane)) return;
+    if (this.slowUntil.size >= MAX_LANES && !this.slowUntil.has(lane)) this.forgetQuick(now);
+    this.slowUntil.set(lane, slow ? now + this.slowMs : 0);
   }
 
-  private forgetExpired(now: number): void {
-    for (const [lane, until] of this.markedUntil) if (until <= now) this.markedUntil.delete(lane);
+  /** Quick lanes are forgotten first (they become new again); if all are slow, everything is. */
+  private forgetQuick(now: number): void {
+    for (const [lane, until] of this.slowUntil) if (until <= now) this.slowUntil.delete(lane);
+    if (this.slowUntil.size >= MAX_LANES) this.slowUntil.clear();
   }
 }

@@ -9,8 +9,9 @@
  *   alone is terminated and replaced, and the hook times out. Nothing else was queued on it.
  * - The host functions of a run (fetch, ctx.read/ctx.write) stay on the server's thread: the hook thread
  *   calls them by message (./protocol.ts) and they end with the run (their signal aborts).
- * - Lanes that recently held a thread for long (./lanes.ts) may take only `size - 1` threads at once, so
- *   that one admin's runaway hooks leave a thread for everyone else; the others' hooks overtake theirs.
+ * - Only lanes known to be quick (./lanes.ts) may take the last free thread: slow and new lanes, and
+ *   lanes with a run in progress for long, share the others. One admin's runaway hooks, their first
+ *   ones included, leave a thread to admins whose hooks are quick, whose runs overtake theirs.
  * - A run that cannot start within `maxQueueWaitMs` (every thread busy) fails as a timeout, saying so.
  * - A thread that cannot start (its sources fail to load) is a startup error: `ready` rejects with it,
  *   and the runs waiting fail with it. Hooks never fall back to the server's thread.
@@ -21,7 +22,7 @@ import { Worker } from "node:worker_threads";
 import { DEFAULT_HOOK_TIMEOUT_MS } from "../sandbox/limits";
 import { errorMessage, HookError, type HookRunOptions, type HookRunResult } from "../sandbox/types";
 import { deserializeResult, hostFunctionOf, toThreadOptions, type FromThread, type ThreadRunOptions, type ToThread } from "./protocol";
-import { SLOW_BUSY_MS, SlowLanes } from "./lanes";
+import { Lanes, SLOW_BUSY_MS } from "./lanes";
 
 export const DEFAULT_THREAD_ENTRY = path.join(process.cwd(), "lib", "hooks", "threads", "thread-entry.ts");
 const RESTART_AFTER_FAILURE_MS = 5_000;
@@ -46,7 +47,8 @@ interface Job {
   queueTimer?: NodeJS.Timeout;
   watchdog?: NodeJS.Timeout;
   startedAt?: number;
-  slowLane?: boolean;
+  /** Went to a thread while its lane was not known to be quick. */
+  unproven?: boolean;
   /** Created on the first host call: aborted when the run ends. */
   abort?: AbortController;
 }
@@ -77,7 +79,7 @@ export class HookThreadPool {
   readonly ready: Promise<void>;
   private readonly threads: HookThread[] = [];
   private readonly queue: Job[] = [];
-  private readonly lanes: SlowLanes;
+  private readonly lanes: Lanes;
   private readonly entry: string;
   private readonly graceMs: number;
   private readonly maxQueueWaitMs: number;
@@ -91,7 +93,7 @@ export class HookThreadPool {
     this.entry = options.entry ?? DEFAULT_THREAD_ENTRY;
     this.graceMs = options.graceMs ?? 1_000;
     this.maxQueueWaitMs = options.maxQueueWaitMs ?? 10_000;
-    this.lanes = new SlowLanes(options.slowLaneMs);
+    this.lanes = new Lanes(options.slowLaneMs);
     const starts = Array.from({ length: options.size }, () => this.startThread());
     this.ready = Promise.all(starts).then(() => undefined);
     // Callers that never await `ready` learn of a failure from their runs.
@@ -186,29 +188,28 @@ export class HookThreadPool {
     for (const job of this.queue.splice(0)) this.settle(job, this.failure(job, this.startupError.message));
   }
 
-  /** Hands waiting runs to free threads, oldest first, slow lanes only while a thread is left for the others. */
+  /**
+   * Hands waiting runs to free threads, oldest first; runs of lanes not known to be quick only while
+   * the threads held by such runs (or by any run in progress for long) leave one to the quick lanes.
+   */
   private pump(): void {
     const now = performance.now();
-    const slowLaneCap = Math.max(1, this.options.size - 1);
+    const unprovenCap = Math.max(1, this.options.size - 1);
     for (let index = 0; index < this.queue.length; ) {
       const thread = this.threads.find((candidate) => candidate.state === "ready" && !candidate.job);
       if (!thread) return;
       const job = this.queue[index];
-      if (this.lanes.isSlow(job.lane, now)) {
-        const heldBySlowRuns = this.threads.filter((candidate) => candidate.job && this.isSlowRun(candidate.job, now)).length;
-        if (heldBySlowRuns >= slowLaneCap) {
-          index++;
-          continue;
-        }
-        job.slowLane = true;
+      const running = this.threads.flatMap((candidate) => (candidate.job ? [candidate.job] : []));
+      const isLong = (run: Job) => now - (run.startedAt ?? now) > SLOW_BUSY_MS;
+      const proven = this.lanes.state(job.lane, now) === "quick" && !running.some((run) => run.lane === job.lane && isLong(run));
+      if (!proven && running.filter((run) => run.unproven || isLong(run)).length >= unprovenCap) {
+        index++;
+        continue;
       }
+      job.unproven = !proven;
       this.queue.splice(index, 1);
       this.dispatch(thread, job);
     }
-  }
-
-  private isSlowRun(job: Job, now: number): boolean {
-    return job.slowLane === true || now - (job.startedAt ?? now) > SLOW_BUSY_MS;
   }
 
   private dispatch(thread: HookThread, job: Job): void {
@@ -235,7 +236,7 @@ export class HookThreadPool {
     if (message.type === "call") return this.onHostCall(thread, message);
     if (message.type === "ready" || !job || job.id !== message.id) return;
     if (message.type === "failed") return this.finish(thread, job, (settled) => settled.reject(new Error(message.message)));
-    if (message.result.outcome === "timeout" || message.busyMs > SLOW_BUSY_MS) this.lanes.mark(job.lane);
+    this.lanes.record(job.lane, message.result.outcome === "timeout" || message.busyMs > SLOW_BUSY_MS);
     const result = deserializeResult(message.result);
     this.finish(thread, job, (settled) => settled.resolve(result));
   }
@@ -267,14 +268,15 @@ export class HookThreadPool {
   /** The thread did not answer in time: the run times out, and that thread alone is replaced. */
   private onLate(thread: HookThread, job: Job, timeoutMs: number): void {
     if (thread.job !== job) return;
-    this.lanes.mark(job.lane);
+    this.lanes.record(job.lane, true);
     const error = new HookError(job.options.hookName, "timeout", `${job.options.hookName} did not finish within ${timeoutMs} ms.`);
     const durationMs = performance.now() - (job.startedAt ?? 0);
-    this.finish(thread, job, (settled) => settled.resolve({ ok: false, outcome: "timeout", error, logs: [], durationMs }));
+    // Out of the pool before the next runs are handed out.
     thread.state = "dead";
     this.remove(thread);
     void thread.worker.terminate();
     if (!this.stopped) void this.startThread().catch(() => undefined);
+    this.finish(thread, job, (settled) => settled.resolve({ ok: false, outcome: "timeout", error, logs: [], durationMs }));
   }
 
   private onQueueTimeout(job: Job): void {
