@@ -12,7 +12,7 @@
  * - Only lanes known to be quick (./lanes.ts) may take the last free thread: slow and new lanes, and
  *   lanes with a run in progress for long, share the others. One admin's runaway hooks, their first
  *   ones included, leave a thread to admins whose hooks are quick, whose runs overtake theirs.
- * - A run that cannot start within `maxQueueWaitMs` (every thread busy) fails as a timeout, saying so.
+ * - A run that cannot start within `maxQueueWaitMs` while threads are busy fails as a timeout, saying so.
  * - A thread that cannot start (its sources fail to load) is a startup error: `ready` rejects with it,
  *   and the runs waiting fail with it. Hooks never fall back to the server's thread.
  */
@@ -282,6 +282,11 @@ export class HookThreadPool {
   private onQueueTimeout(job: Job): void {
     const index = this.queue.indexOf(job);
     if (index < 0) return;
+    // Threads still starting (a loaded machine can take seconds) are not busy: keep waiting for them.
+    if (this.readyThreads === 0 && this.threads.length > 0) {
+      job.queueTimer = setTimeout(() => this.onQueueTimeout(job), this.maxQueueWaitMs);
+      return;
+    }
     this.queue.splice(index, 1);
     const seconds = this.maxQueueWaitMs / 1000;
     this.settle(job, this.failure(job, `it did not start within ${seconds} s: the hook threads are busy with other hooks.`, "timeout"));
