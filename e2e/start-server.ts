@@ -37,9 +37,10 @@ if (!dev && process.env.E2E_SKIP_BUILD !== "1") {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const server = spawn(process.execPath, [next, dev ? "dev" : "start", "-H", "127.0.0.1", "-p", port], {
+// The custom server (Next.js plus the OpenID Connect provider), as `npm start` runs it.
+const server = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts", ...(dev ? ["--dev"] : []), "-H", "127.0.0.1", "-p", port], {
   stdio: "inherit",
-  env,
+  env: dev ? env : { ...env, NODE_ENV: "production" },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

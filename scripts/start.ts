@@ -1,6 +1,6 @@
 /**
  * `npm start`: builds the console when there is no build or the sources changed since the last
- * one, then starts it on PORT (default 3000). Migrations and the first-start seed run inside the
+ * one, then starts it (scripts/server.ts) on PORT (default 3000). Migrations and the first-start seed run inside the
  * server (instrumentation.ts).
  */
 import { spawnSync } from "node:child_process";
@@ -26,5 +26,9 @@ if (builtAt < Math.max(...SOURCES.map(newestMtime))) {
 }
 
 const { PORT } = getConfig();
-const server = spawnSync("npx", ["next", "start", "-p", String(PORT)], { stdio: "inherit" });
+// The custom server (scripts/server.ts): Next.js plus the OpenID Connect provider on one origin.
+const server = spawnSync(process.execPath, ["--import", "tsx", "scripts/server.ts", "-p", String(PORT)], {
+  stdio: "inherit",
+  env: { ...process.env, NODE_ENV: "production" },
+});
 process.exit(server.status ?? 0);

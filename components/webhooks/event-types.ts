@@ -5,4 +5,7 @@ export const EVENT_DESCRIPTIONS: Record<EventType, string> = {
   "user.create.complete": "A user was created.",
   "user.update.complete": "A user was changed; the event carries the user before the change too.",
   "user.delete.complete": "A user was deleted.",
+  "user.login.success": "A user signed in to an application through Delegate's OpenID Connect provider.",
+  "user.login.failed": "A sign-in to an application was refused (wrong password, blocked user, or not admitted).",
+  "user.logout": "A user signed out of an application (RP-initiated logout).",
 };

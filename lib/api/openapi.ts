@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { passwordChangeTicketSchema, verificationEmailJobSchema } from "@/lib/schemas/account";
 import { createUserSchema, listUsersSchema, PAGE_SIZES, updateUserSchema } from "@/lib/schemas/user";
+import { clientsPaths, clientsSchemas, clientsTag } from "./openapi-clients";
 import { apiErrorSchema, userPageSchema, userProfileSchema } from "./schemas";
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
@@ -90,6 +91,7 @@ function buildDocument() {
     tags: [
       { name: "users", description: "Users of the database connections." },
       { name: "account links", description: "Invitations, password resets and email verification: single-use links mailed to users." },
+      clientsTag,
     ],
     paths: {
       "/api/v2/users": {
@@ -199,6 +201,7 @@ function buildDocument() {
           responses: { 201: { description: "The mail is queued.", content: json("Job") }, ...errors(400, 401, 403, 404) },
         },
       },
+      ...clientsPaths,
       "/api/v2/openapi.json": {
         get: {
           operationId: "getOpenApiDocument",
@@ -221,6 +224,7 @@ function buildDocument() {
         UserPage: { ...userPage, properties: { ...userPage.properties, users: { type: "array", items: ref("User") } } },
         CreateUser: withRefinements(jsonSchema(createUserSchema, "input")),
         UpdateUser: { ...withRefinements(jsonSchema(updateUserSchema, "input")), minProperties: 1 },
+        ...clientsSchemas(),
         Error: jsonSchema(apiErrorSchema, "output"),
         InvitationSent: {
           type: "object",

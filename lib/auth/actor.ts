@@ -3,8 +3,11 @@ import { DomainError, forbidden, unauthorized } from "@/lib/errors";
 import { toUserProfile, userSelect, type UserProfile } from "@/lib/users/profile";
 import { adminRolesOf, permissionsOf, type Permission, type Role } from "./roles";
 
-/** `account`: the user themselves, through a mailed link or the users' pages (no admin behind it). */
-export type Channel = "console" | "api" | "system" | "account";
+/**
+ * `account`: the user themselves, through a mailed link or the users' pages (no admin behind it);
+ * `oidc`: a user signing in to an application through the OpenID Connect provider.
+ */
+export type Channel = "console" | "api" | "system" | "account" | "oidc";
 
 export interface RequestInfo {
   ipAddress?: string;

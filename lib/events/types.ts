@@ -6,6 +6,9 @@ export const EVENT_TYPES = [
   "user.create.complete",
   "user.update.complete",
   "user.delete.complete",
+  "user.login.success",
+  "user.login.failed",
+  "user.logout",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -78,11 +81,29 @@ export interface UserUpdateEvent extends EventBase<"user.update.complete"> {
 }
 export type UserDeleteEvent = EventBase<"user.delete.complete">;
 
+/** A sign-in through the OpenID Connect provider; `applicationId` is the application's client_id. */
+export interface UserLoginSuccessEvent extends EventBase<"user.login.success"> {
+  authenticationType: "PASSWORD";
+  connectorId: string;
+  ipAddress?: string;
+}
+/** Why a sign-in failed: wrong credentials, a blocked user, or a user the application does not admit. */
+export type LoginFailureReason = "credentials" | "blocked" | "not_allowed";
+export interface UserLoginFailedEvent extends EventBase<"user.login.failed"> {
+  authenticationType: "PASSWORD";
+  ipAddress?: string;
+  reason: { code: LoginFailureReason };
+}
+export type UserLogoutEvent = EventBase<"user.logout">;
+
 export interface EventBodies {
   "user.registration.create.complete": RegistrationEvent;
   "user.create.complete": UserCreateEvent;
   "user.update.complete": UserUpdateEvent;
   "user.delete.complete": UserDeleteEvent;
+  "user.login.success": UserLoginSuccessEvent;
+  "user.login.failed": UserLoginFailedEvent;
+  "user.logout": UserLogoutEvent;
 }
 
 /** What a webhook endpoint receives, and what the outbox stores in `events.payload`. */
