@@ -9,7 +9,7 @@
 import http from "node:http";
 import next from "next";
 import { getConfig } from "@/lib/config";
-import { oidcRequestListener } from "@/lib/oidc/http";
+import { handleOidcRequest, isOidcPath } from "@/lib/oidc/http";
 
 function option(flag: string): string | undefined {
   const index = process.argv.indexOf(flag);
@@ -22,11 +22,27 @@ const port = Number(option("-p") ?? getConfig().PORT);
 
 const app = next({ dev, hostname, port, dir: process.cwd() });
 const handle = app.getRequestHandler();
-// Runs instrumentation.ts (migrations, first-start seed, delivery worker) before anything is served.
 await app.prepare();
 
-const server = http.createServer(oidcRequestListener((req, res) => void handle(req, res)));
+/*
+ * Next.js runs instrumentation.ts (migrations, first-start seed, the database every module shares)
+ * on its first request: one is made at start, and provider requests wait for it, so that the provider
+ * uses the database Next.js opened (one PGlite owner) and a migrated schema.
+ */
+let markReady: () => void;
+const ready = new Promise<void>((resolve) => (markReady = resolve));
+const server = http.createServer((req, res) => {
+  if (!isOidcPath(new URL(req.url ?? "/", "http://localhost").pathname)) return void handle(req, res);
+  void ready.then(() => handleOidcRequest(req, res));
+});
 server.listen(port, hostname, () => {
+  const local = !hostname || hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
+  const warmUp = http.request({ host: local, port, path: "/signin", method: "HEAD" }, (response) => {
+    response.resume();
+    markReady();
+  });
+  warmUp.on("error", () => markReady());
+  warmUp.end();
   console.log(`Delegate ${dev ? "(development) " : ""}on http://${hostname ?? "localhost"}:${port} — OpenID Connect discovery at ${getConfig().publicUrl}/.well-known/openid-configuration`);
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -5,7 +5,7 @@ import { FormAlert } from "@/components/forms/fields";
 import { useAction } from "@/components/forms/use-action";
 import { ConfirmButton } from "@/components/ui/confirm-button";
 import { useToast } from "@/components/ui/toast";
-import { deleteUserAction, updateUserAction } from "@/lib/actions/users";
+import { deleteUserAction, signOutEverywhereAction, updateUserAction } from "@/lib/actions/users";
 import type { UpdateUserInput } from "@/lib/schemas/user";
 
 /**
@@ -71,6 +71,22 @@ export function UserActions({
               onConfirm={() => change({ blocked: true }, "The user is blocked: they can no longer sign in.")}
             />
           ))}
+        <ConfirmButton
+          label="Sign out everywhere"
+          title="Sign this user out everywhere?"
+          description={<>Every application session of {email} ends and their refresh tokens stop working; their console sessions end too.</>}
+          confirmLabel="Sign out everywhere"
+          disabled={pending}
+          onConfirm={() =>
+            run(
+              () => signOutEverywhereAction({ user_id: userId }),
+              () => {
+                toast("The user is signed out everywhere: applications must sign them in again.");
+                router.refresh();
+              },
+            )
+          }
+        />
         {!isSelf && (
           <ConfirmButton
             label="Delete"

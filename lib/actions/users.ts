@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { createUserFormSchema, updateUserSchema } from "@/lib/schemas/user";
 import { createUser } from "@/lib/users/create-user";
+import { signOutEverywhere } from "@/lib/oidc/revoke";
 import { deleteUser } from "@/lib/users/delete-user";
 import { fieldsNotKept } from "@/lib/users/fields-not-kept";
 import { updateUser } from "@/lib/users/update-user";
@@ -26,4 +27,8 @@ export const updateUserAction = adminAction(
 export const deleteUserAction = adminAction(z.object({ user_id: userIdSchema }), async (actor, { user_id }) => {
   await deleteUser(actor, user_id);
   return null;
+});
+
+export const signOutEverywhereAction = adminAction(z.object({ user_id: userIdSchema }), async (actor, { user_id }) => {
+  return signOutEverywhere(actor, user_id);
 });

@@ -219,7 +219,8 @@ declare namespace Delegate {
     | "block:user"
     | "unblock:user"
     | "read:logs"
-    | "verify:email";
+    | "verify:email"
+    | "revoke:sessions";
 
   interface AccessContext extends HookContext {
     payload: {

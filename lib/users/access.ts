@@ -21,7 +21,9 @@ export type UserAction =
   | "reset:password"
   | "send:verification-email"
   | "send:invitation"
-  | "revoke:invitation";
+  | "revoke:invitation"
+  /** "Sign out everywhere": ends the user's application sessions and revokes their refresh tokens. */
+  | "revoke:sessions";
 
 /**
  * `read:logs` is one user's log view (their page's audit entries, as DAE's user log tab): open to whoever

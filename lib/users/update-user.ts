@@ -2,6 +2,7 @@ import { requirePermission, type Actor } from "@/lib/auth/actor";
 import { assertAnAdministratorRemains, assertNotDemotingYourself, lockAdministrators, mayRemoveAdministrator } from "@/lib/auth/administrators";
 import { hashPassword, passwordPolicyViolation } from "@/lib/auth/password";
 import { changeEndsSessions } from "@/lib/auth/sessions";
+import { revokeOidcStateStatement } from "@/lib/oidc/revoke";
 import { auditFailures, recordAudit } from "@/lib/audit/record";
 import { getPrisma } from "@/lib/db/client";
 import { getTenant } from "@/lib/tenant/tenant";
@@ -76,6 +77,8 @@ export async function updateUser(actor: Actor, userId: string, input: UpdateUser
     if (data.passwordHash !== undefined) data.invitedAt = null;
     assertNotDemotingYourself(actor, userId, data.appMetadata);
     if (changeEndsSessions(current, data)) data.sessionGeneration = { increment: 1 };
+    // A new password or a block also signs the user out of every application (lib/oidc/revoke.ts).
+    const endsApplicationSessions = data.passwordHash !== undefined || data.blocked === true;
     const guardAdministrators = mayRemoveAdministrator(data);
 
     const prisma = await getPrisma();
@@ -85,6 +88,7 @@ export async function updateUser(actor: Actor, userId: string, input: UpdateUser
       .$transaction(async (tx) => {
         if (guardAdministrators) await lockAdministrators(tx);
         const updated = await tx.user.update({ where: { id: userId }, data, select: userSelect });
+        if (endsApplicationSessions) await tx.$executeRaw(revokeOidcStateStatement(userId));
         if (guardAdministrators) await assertAnAdministratorRemains(tx, data.appMetadata === undefined ? undefined : "app_metadata");
         await enqueueUserEvents(tx, actor, { kind: "update", user: updated, original: current }, tenant);
         if (addressMail) await addressMail.write(tx);

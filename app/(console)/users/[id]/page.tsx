@@ -7,6 +7,7 @@ import { Forbidden } from "@/components/ui/notice";
 import { Time } from "@/components/ui/time";
 import { ChangePasswordForm } from "@/components/users/change-password-form";
 import { EditUserForm } from "@/components/users/edit-user-form";
+import { ApplicationActivity } from "@/components/users/application-activity";
 import { UserActions } from "@/components/users/user-actions";
 import { listUserAuditEntries } from "@/lib/audit/list-audit";
 import { can, type Actor } from "@/lib/auth/actor";
@@ -14,6 +15,7 @@ import { requireSessionActor } from "@/lib/auth/session";
 import { membershipOptionsForForm } from "@/lib/departments/memberships";
 import { DomainError } from "@/lib/errors";
 import { getConsoleSettings } from "@/lib/hooks/console-settings";
+import { listGrantedApplications, listRecentSignIns } from "@/lib/oidc/user-activity";
 import { getUser } from "@/lib/users/get-user";
 import { membershipsOf, type UserProfile } from "@/lib/users/profile";
 
@@ -43,10 +45,12 @@ export default async function UserPage({ params }: Props) {
     if (user.code === "forbidden") return <Forbidden title="User" message={user.message} />;
     throw user;
   }
-  const [auditView, membershipOptions, settings] = await Promise.all([
+  const [auditView, membershipOptions, settings, signIns, granted] = await Promise.all([
     listUserAuditEntries(actor, user),
     membershipOptionsForForm(actor),
     getConsoleSettings(actor).catch(() => null),
+    listRecentSignIns(actor, user),
+    listGrantedApplications(actor, user),
   ]);
   const memberships = membershipsOf(user);
   const canWrite = can(actor, "users:write");
@@ -168,6 +172,8 @@ export default async function UserPage({ params }: Props) {
           <ChangePasswordForm userId={user.user_id} />
         </>
       )}
+
+      <ApplicationActivity signIns={signIns} granted={granted} email={user.email} />
 
       <section aria-labelledby="audit-title">
         <h2 id="audit-title">Audit log</h2>
