@@ -9,6 +9,7 @@ import type { NewPasswordInput } from "@/lib/schemas/account";
 import { getTenant } from "@/lib/tenant/tenant";
 import { userSelect } from "@/lib/users/profile";
 import {
+import { revokeOidcStateStatement } from "@/lib/oidc/revoke";
   consumeAccountLink,
   inspectAccountLink,
   LINK_PROBLEM_MESSAGES,
@@ -83,6 +84,8 @@ async function redeemLink(token: string | null | undefined, use: LinkRedemption,
       // A new password makes the other open password links of the user pointless.
       await revokeOpenLinks(tx, current.id, "invitation");
       await revokeOpenLinks(tx, current.id, "password_reset");
+      // …and signs the user out of every application (lib/oidc/revoke.ts).
+      await tx.$executeRaw(revokeOidcStateStatement(current.id));
     }
     const updated = await tx.user.update({ where: { id: current.id }, data, select: userSelect });
     await enqueueUserEvents(tx, actor, { kind: "update", user: updated, original: current }, tenant);
