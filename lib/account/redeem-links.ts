@@ -8,8 +8,8 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import type { NewPasswordInput } from "@/lib/schemas/account";
 import { getTenant } from "@/lib/tenant/tenant";
 import { userSelect } from "@/lib/users/profile";
-import {
 import { revokeOidcStateStatement } from "@/lib/oidc/revoke";
+import {
   consumeAccountLink,
   inspectAccountLink,
   LINK_PROBLEM_MESSAGES,
