@@ -42,9 +42,13 @@ describe("ending sessions", () => {
 
   it("a password change ends the sessions; the new password signs in", async () => {
     const session = await signIn("kelly@example.com");
-    await change(admins.kelly.id, { password: "Kelly-new-password-1" });
-    expect(await use(session)).toBe(ENDED);
-    expect(await use(await signIn("kelly@example.com", "Kelly-new-password-1"))).toBe("ok kelly@example.com");
+    try {
+      await change(admins.kelly.id, { password: "Kelly-new-password-1" });
+      expect(await use(session)).toBe(ENDED);
+      expect(await use(await signIn("kelly@example.com", "Kelly-new-password-1"))).toBe("ok kelly@example.com");
+    } finally {
+      await change(admins.kelly.id, { password: DEMO_ADMIN_PASSWORD });
+    }
   });
 
   it("a block ends the sessions, and unblocking does not bring them back", async () => {
@@ -56,10 +60,15 @@ describe("ending sessions", () => {
 
   it("taking a console role away ends the sessions; adding one or editing the profile does not", async () => {
     const session = await signIn("olga@example.com");
-    await change(admins.olga.id, { name: "Olga Renamed" });
-    await change(admins.olga.id, { app_metadata: { roles: ["Delegated Admin - Operator", "Delegated Admin - Auditor"], department: "Sales" } });
-    expect(await use(session)).toBe("ok olga@example.com");
-    await change(admins.olga.id, { app_metadata: { roles: ["Delegated Admin - Auditor"], department: "Sales" } });
-    expect(await use(session)).toBe(ENDED);
+    const original = admins.olga.profile.app_metadata;
+    try {
+      await change(admins.olga.id, { name: "Olga Renamed" });
+      await change(admins.olga.id, { app_metadata: { roles: ["Delegated Admin - Operator", "Delegated Admin - Auditor"], department: "Sales" } });
+      expect(await use(session)).toBe("ok olga@example.com");
+      await change(admins.olga.id, { app_metadata: { roles: ["Delegated Admin - Auditor"], department: "Sales" } });
+      expect(await use(session)).toBe(ENDED);
+    } finally {
+      await change(admins.olga.id, { app_metadata: original });
+    }
   });
 });

@@ -32,6 +32,8 @@ afterAll(async () => {
   await worker.stop();
 });
 afterEach(async () => {
+  // Every event of this test is fanned out before the next test subscribes: none reaches its subscriber.
+  await eventually(async () => (await db().prisma.event.count({ where: { dispatchedAt: null } })) === 0, 30_000, "every event to be dispatched");
   await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
   await db().prisma.restHookSubscription.updateMany({ where: { deletedAt: null }, data: { deletedAt: new Date() } });
 });

@@ -32,6 +32,8 @@ afterAll(async () => {
   await worker.stop();
 });
 afterEach(async () => {
+  // Every event of this test is fanned out before the next test adds endpoints: none reaches its receiver.
+  await eventually(async () => (await db().prisma.event.count({ where: { dispatchedAt: null } })) === 0, 30_000, "every event to be dispatched");
   await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
   // The worker may be recording an outcome for one of them right now (see retryOnDeadlock).
   await retryOnDeadlock(() => db().prisma.webhookEndpoint.deleteMany({}));

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { retryOnDeadlock } from "@/lib/delivery/store";
 import { Webhook } from "standardwebhooks";
 import type { Actor } from "@/lib/auth/actor";
 import type { DeliveryWorker } from "@/lib/delivery/worker";
@@ -36,12 +37,18 @@ let worker: DeliveryWorker;
 
 beforeAll(async () => {
   admins = await seedAndLoadAdmins(db(), 2);
-  rx = await startReceiver();
   worker = startTestWorker(db());
 });
 afterAll(async () => {
   await worker.stop();
+});
+// A receiver of its own for each test: another test's deliveries (and their retries) never reach it.
+beforeEach(async () => {
+  rx = await startReceiver();
+});
+afterEach(async () => {
   await rx.close();
+  await retryOnDeadlock(() => db().prisma.webhookEndpoint.deleteMany({}));
 });
 
 const create = (input: Record<string, unknown>, actor = admins.ian) =>
@@ -56,6 +63,8 @@ const register = () =>
 
 describe("webhook endpoints", () => {
   it("creates, lists, updates and deletes an endpoint; the password is write-only and every change is audited", async () => {
+    // This test's own audit entries: those written since it started (tests run one at a time).
+    const started = new Date(Date.now() - 1);
     const created = await create({
       url: `${rx.url}/a`,
       description: "CRM",
@@ -93,7 +102,9 @@ describe("webhook endpoints", () => {
 
     await deleteWebhookEndpoint(admins.ian, created.id);
     expect((await getWebhookEndpoint(admins.ian, created.id).catch((e) => e)).status).toBe(404);
-    const actions = (await db().prisma.auditLog.findMany({ where: { action: { startsWith: "webhook." } }, orderBy: { createdAt: "asc" } })).map(
+    const actions = (
+      await db().prisma.auditLog.findMany({ where: { action: { startsWith: "webhook." }, createdAt: { gte: started } }, orderBy: { createdAt: "asc" } })
+    ).map(
       (entry) => `${entry.action}:${entry.result}`,
     );
     expect(actions).toEqual([
@@ -133,6 +144,7 @@ describe("webhook endpoints", () => {
   });
 
   it("sends an editable test event and returns the receiver's answer", async () => {
+    const started = new Date(Date.now() - 1);
     const endpoint = await create({ url: `${rx.url}/test`, eventTypes: ["user.create.complete"] });
     rx.respond(() => ({ status: 202, body: "accepted" }));
     const example = await getExampleEvent(admins.ian, "user.registration.create.complete");
@@ -152,7 +164,7 @@ describe("webhook endpoints", () => {
     expect(failed).toMatchObject({ succeeded: false, statusCode: 500, responseBody: "boom", messageId: "test-1" });
     expect(JSON.parse(rx.requests.at(-1)!.body).event.user.email).toBe("edited@example.com");
     rx.respond(() => ({ status: 200, body: "ok" }));
-    expect(await db().prisma.auditLog.count({ where: { action: "webhook.test", result: "success" } })).toBe(2);
+    expect(await db().prisma.auditLog.count({ where: { action: "webhook.test", result: "success", createdAt: { gte: started } } })).toBe(2);
   });
 
   it("lists deliveries with filters and attempts, redelivers one, and redelivers every failure since a time", async () => {
