@@ -88,12 +88,46 @@ const COLUMNS: Record<string, Prisma.Sql> = {
   email_verified: Prisma.sql`u.email_verified::text`,
 };
 
+const metadataSource = (root: string) => (root === "app_metadata" ? Prisma.sql`u.app_metadata` : Prisma.sql`u.user_metadata`);
+
 function fieldExpression(field: string): Prisma.Sql {
   const column = COLUMNS[field];
   if (column) return column;
   const [root, ...path] = field.split(".");
-  const source = root === "app_metadata" ? Prisma.sql`u.app_metadata` : Prisma.sql`u.user_metadata`;
-  return Prisma.sql`(${source} #>> ${path}::text[])`;
+  return Prisma.sql`(${metadataSource(root)} #>> ${path}::text[])`;
+}
+
+const JSONB_NUMBER_TEXT = /^-?\d{1,15}(\.\d{1,15})?$/;
+
+/**
+ * Documents that every stored value whose text (`#>>`) is one of `texts` contains: the string, and
+ * the number or boolean it spells, nested at the path. Null when no such set exists (a text that is an
+ * array's or object's JSON, or a number past double precision): then there is no index prefilter.
+ */
+function containingDocuments(path: string[], texts: string[]): string[] | null {
+  const documents: string[] = [];
+  for (const text of texts) {
+    const numeric = /^-?\d+(\.\d+)?$/.test(text);
+    if (/^[[{]/.test(text) || (numeric && !JSONB_NUMBER_TEXT.test(text))) return null;
+    const typed: unknown[] = [text];
+    if (numeric) typed.push(Number(text));
+    if (text === "true" || text === "false") typed.push(text === "true");
+    for (const value of typed) documents.push(JSON.stringify(path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value)));
+  }
+  return documents;
+}
+
+/**
+ * A metadata path's text compared with `texts`, preceded by a containment test that the GIN index on the
+ * metadata column answers (users_app_metadata_idx / users_user_metadata_idx); the text comparison keeps
+ * the filter's meaning exactly.
+ */
+function metadataTextIn(field: string, texts: string[]): Prisma.Sql {
+  const [root, ...path] = field.split(".");
+  const comparison =
+    texts.length === 1 ? Prisma.sql`${fieldExpression(field)} = ${texts[0]}` : Prisma.sql`${fieldExpression(field)} = ANY(${texts}::text[])`;
+  const documents = containingDocuments(path, texts);
+  return documents ? Prisma.sql`(${metadataSource(root)} @> ANY(${documents}::jsonb[]) AND ${comparison})` : comparison;
 }
 
 /** The SQL condition of a validated JSON filter (tables `users u` and `connections c`). */
@@ -106,11 +140,13 @@ export function userFilterToSql(filter: UserFilter): Prisma.Sql {
     if (filter.equals === null) return Prisma.sql`user_memberships_json(u.app_metadata) = '[]'::jsonb`;
     return Prisma.sql`user_memberships_json(u.app_metadata) @> ${JSON.stringify([String(filter.equals)])}::jsonb`;
   }
+  const isMetadata = !Object.hasOwn(COLUMNS, filter.field);
   const expression = fieldExpression(filter.field);
   if ("in" in filter) {
     if (filter.in.length === 0) return Prisma.sql`FALSE`;
-    return Prisma.sql`${expression} = ANY(${filter.in.map(String)}::text[])`;
+    const texts = filter.in.map(String);
+    return isMetadata ? metadataTextIn(filter.field, texts) : Prisma.sql`${expression} = ANY(${texts}::text[])`;
   }
   if (filter.equals === null) return Prisma.sql`${expression} IS NULL`;
-  return Prisma.sql`${expression} = ${String(filter.equals)}`;
+  return isMetadata ? metadataTextIn(filter.field, [String(filter.equals)]) : Prisma.sql`${expression} = ${String(filter.equals)}`;
 }

@@ -4,7 +4,7 @@ import { clearAllMemos } from "@/lib/cache/memo";
 import { runHookDraft } from "@/lib/hooks/manage/run-hook-draft";
 import { saveHook } from "@/lib/hooks/manage/save-hook";
 import type { DomainError } from "@/lib/errors";
-import { userFilterSchema } from "@/lib/hooks/user-filter";
+import { filterHookResultSchema, filterRestrictionToSql, userFilterSchema } from "@/lib/hooks/user-filter";
 import { listUsersSchema } from "@/lib/schemas/user";
 import { listUsers } from "@/lib/users/list-users";
 import { useTestDatabase } from "../helpers/db";
@@ -68,6 +68,23 @@ describe("the Filter Hook's JSON filter", () => {
     expect(await visibleWith({ field: "email", equals: "x' OR '1'='1" })).toEqual([]);
     expect(await visibleWith({ field: "user_metadata.region", in: ["EU'); DROP TABLE users; --"] })).toEqual([]);
     expect(await db().prisma.user.count()).toBeGreaterThan(0);
+  });
+
+  it("compares a metadata path's text exactly: numbers, booleans and strings alike, arrays by their JSON", async () => {
+    const set = (email: string, userMetadata: object) => db().prisma.user.updateMany({ where: { email }, data: { userMetadata } });
+    await set("grace.adams@example.com", { level: 3, vip: true, tags: ["x"] });
+    // A number past double precision cannot come from JavaScript: written by SQL.
+    await db().prisma.$executeRaw`UPDATE users SET user_metadata = user_metadata || '{"big": 12345678901234567890}'::jsonb WHERE email = 'grace.adams@example.com'`;
+    await set("hugo.adams@example.com", { level: "3", vip: "true", tags: "x" });
+    await set("ines.adams@example.com", { level: 3.5, vip: false, tags: ["x", "y"] });
+    const emails = (names: string[]) => names.map((name) => `${name}.adams@example.com`);
+    expect(await visibleWith({ field: "user_metadata.level", equals: 3 })).toEqual(emails(["grace", "hugo"]));
+    expect(await visibleWith({ field: "user_metadata.level", equals: "3.5" })).toEqual(emails(["ines"]));
+    expect(await visibleWith({ field: "user_metadata.level", in: [3.5, "3"] })).toEqual(emails(["grace", "hugo", "ines"]));
+    expect(await visibleWith({ field: "user_metadata.vip", equals: true })).toEqual(emails(["grace", "hugo"]));
+    expect(await visibleWith({ field: "user_metadata.tags", equals: "x" })).toEqual(emails(["hugo"]));
+    expect(await visibleWith({ field: "user_metadata.tags", equals: '["x"]' })).toEqual(emails(["grace"]));
+    expect(await visibleWith({ field: "user_metadata.big", equals: "12345678901234567890" })).toEqual(emails(["grace"]));
   });
 
   it("refuses unknown fields and malformed filters", () => {
@@ -151,5 +168,25 @@ describe("the Filter Hook's query in Auth0's user-search syntax", () => {
     expect(await list("kelly", { search: "email:*@example.com AND email_verified:false" })).toEqual(["ada.adams@example.com", "pavel.adams@example.com"]);
     expect(await list("ian")).toHaveLength(34);
     expect((await failureOf(list("aud"))).message).toBe("The current user is not part of any department.");
+  });
+});
+
+describe("indexes for the Filter Hook's restriction", () => {
+  /** The plan of a count under the restriction, with sequential scans priced out: which indexes can answer it. */
+  async function plan(result: unknown): Promise<string> {
+    const restriction = filterHookResultSchema.parse(result);
+    if (!restriction) throw new Error("expected a restriction");
+    const rows = await db().prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
+      return tx.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN SELECT count(*) FROM users u JOIN connections c ON c.id = u.connection_id WHERE ${filterRestrictionToSql(restriction)}`;
+    });
+    return rows.map((row) => row["QUERY PLAN"]).join("\n");
+  }
+
+  it("a metadata query and the equivalent JSON filter can both use the metadata's GIN index", async () => {
+    expect(await plan('app_metadata.department:"Finance"')).toMatch(/Bitmap Index Scan on users_app_metadata_idx/);
+    expect(await plan({ field: "app_metadata.department", equals: "Finance" })).toMatch(/Bitmap Index Scan on users_app_metadata_idx/);
+    expect(await plan({ query: "user_metadata.region:EU" })).toMatch(/Bitmap Index Scan on users_user_metadata_idx/);
+    expect(await plan({ field: "user_metadata.region", in: ["EU", "UK"] })).toMatch(/Bitmap Index Scan on users_user_metadata_idx/);
   });
 });

@@ -1,0 +1,110 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { AUTH0_FILTER_HOOK_SAMPLE } from "../tests/helpers/published-filter-hook";
+import { ADMINS, createUser, searchUsers, signIn, uniqueEmail } from "./fixtures";
+
+/*
+ * Issue 9: a Filter Hook written for Auth0's Delegated Administration extension works unchanged. Ian
+ * (IT, Administrator) pastes Auth0's published Filter Hook sample into Monaco and saves it; Kelly
+ * (Finance) then sees only Finance users, and her own query searches stay inside her department. The
+ * counts are checked against Ian's searches for the same users with the query language.
+ */
+
+async function pageOf(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, email);
+  return page;
+}
+
+/** The number in the list's "N users match" / "N users" line. */
+async function listedTotal(page: Page): Promise<number> {
+  const line = page.getByText(/^\d+ users?( match)?$/);
+  await expect(line).toBeVisible();
+  return Number.parseInt(await line.innerText(), 10);
+}
+
+const membershipCells = (page: Page) => page.locator("table tbody tr td:nth-child(4)");
+
+/** The Filter Hook's page with its editor loaded; the current version number. */
+async function openFilterHook(page: Page): Promise<number> {
+  await page.goto("/hooks/filter");
+  await expect(page.getByRole("heading", { name: "Filter Hook", level: 1 })).toBeVisible();
+  await expect(page.locator(".monaco-editor .view-lines")).toContainText("function");
+  const current = page.getByRole("table").filter({ has: page.getByRole("columnheader", { name: "Reason" }) });
+  return Number.parseInt(await current.getByRole("rowheader").filter({ hasText: "Current" }).innerText(), 10);
+}
+
+/** Replaces the editor's text by pasting `text` from the clipboard, as a person pasting a sample does. */
+async function pasteIntoEditor(page: Page, text: string): Promise<void> {
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.evaluate((value) => navigator.clipboard.writeText(value), text);
+  await page.locator(".monaco-editor .view-lines").click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Control+V");
+}
+
+test("Auth0's Filter Hook sample, pasted into Monaco: Kelly sees only Finance, and her queries stay inside it", async ({ page, browser }) => {
+  // Two admins, two creates, a save, a restore and seven lists: a long scenario.
+  test.setTimeout(240_000);
+  const financeEmail = uniqueEmail("fsample-finance");
+  const hrEmail = uniqueEmail("fsample-hr");
+  const ian = await pageOf(browser, ADMINS.ian);
+  await createUser(ian, { email: financeEmail, memberships: ["Finance"] });
+  await createUser(ian, { email: hrEmail, memberships: ["HR"] });
+
+  const previous = await openFilterHook(ian);
+  await pasteIntoEditor(ian, AUTH0_FILTER_HOOK_SAMPLE);
+  await expect(ian.locator(".monaco-editor .view-lines")).toContainText("Return the lucene query.");
+  await expect(ian.getByRole("region", { name: "Code" }).locator("p[aria-live]")).toHaveText("No syntax errors.");
+  await ian.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(ian.getByRole("main").getByRole("status")).toHaveText(`Saved as version ${previous + 1}.`);
+  // Saved verbatim: the stored code is what Auth0's page shows.
+  await ian.goto("/hooks/filter");
+  await expect(ian.locator(".monaco-editor .view-lines")).toContainText(`return callback(null, 'app_metadata.department:"' + department + '"');`);
+
+  // Ian (IT) still sees everyone; his query searches give the figures Kelly's list must match.
+  await searchUsers(ian, 'app_metadata.department:"Finance"');
+  const finance = await listedTotal(ian);
+  await searchUsers(ian, 'app_metadata.department:"Finance" AND email:*@example.com');
+  const financeAtExample = await listedTotal(ian);
+  await searchUsers(ian, "email:*@example.com");
+  expect(await listedTotal(ian)).toBeGreaterThan(financeAtExample);
+
+  await signIn(page, ADMINS.kelly);
+  await page.goto("/users?per_page=100");
+  expect(await listedTotal(page)).toBe(finance);
+  await expect(membershipCells(page).first()).toBeVisible();
+  for (const memberships of await membershipCells(page).allInnerTexts()) expect(memberships).toContain("Finance");
+
+  await searchUsers(page, "email:*@example.com");
+  expect(await listedTotal(page)).toBe(financeAtExample);
+  for (const memberships of await membershipCells(page).allInnerTexts()) expect(memberships).toContain("Finance");
+  // Her own query, even one naming an HR user, only finds Finance users.
+  await searchUsers(page, `email:${financeEmail.split("@")[0]}* OR email:${hrEmail}`);
+  await expect(page.getByRole("link", { name: financeEmail })).toBeVisible();
+  await expect(page.getByRole("link", { name: hrEmail })).toHaveCount(0);
+  expect(await listedTotal(page)).toBe(1);
+
+  // Ian restores the demo tenant's Filter Hook for the other tests.
+  await openFilterHook(ian);
+  const versionRow = ian.getByRole("row").filter({ has: ian.getByRole("rowheader", { name: String(previous), exact: true }) });
+  await versionRow.getByRole("button", { name: "Restore" }).click();
+  await ian.getByRole("dialog", { name: `Restore version ${previous}?` }).getByRole("button", { name: `Restore version ${previous}` }).click();
+  await expect(ian.getByRole("main").getByRole("status")).toHaveText(`Version ${previous} restored as version ${previous + 2}.`);
+  await ian.context().close();
+});
+
+test("a query the console cannot use is explained next to the search box, not shown as an empty list", async ({ page }) => {
+  await signIn(page, ADMINS.ian);
+  await searchUsers(page, "email:(kelly@example.com");
+  const box = page.getByRole("searchbox", { name: "Search" });
+  await expect(box).toHaveAttribute("aria-invalid", "true");
+  await expect(box).toHaveAccessibleDescription("This parenthesis is never closed (at character 7).");
+  await expect(page.getByText("No users match")).toHaveCount(0);
+  await expect(page.getByText("No users are listed until the search is corrected or cleared.")).toBeVisible();
+
+  await searchUsers(page, "email:(kelly@example.com)");
+  await expect(box).not.toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByRole("link", { name: ADMINS.kelly })).toBeVisible();
+  expect(await listedTotal(page)).toBe(1);
+});
