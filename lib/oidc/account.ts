@@ -1,6 +1,8 @@
 import type { Account, KoaContextWithOIDC } from "oidc-provider";
-import { getPrisma } from "@/lib/db/client";
-import { membershipsOf, toUserProfile, userSelect, type UserProfile } from "@/lib/users/profile";
+import { getDatabase } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { isUuid } from "@/lib/schemas/common";
+import { membershipsOf, toUserProfile, type UserProfile, type UserRow } from "@/lib/users/profile";
 import type { ApplicationClient } from "./clients";
 
 /** The claims a user's profile gives an application (the provider keeps those its scopes allow). */
@@ -31,8 +33,16 @@ export function profileClaims(profile: UserProfile, app: Pick<ApplicationClient,
  * provider then refuses refresh tokens and userinfo for it).
  */
 export async function findAccount(ctx: KoaContextWithOIDC, sub: string): Promise<Account | undefined> {
-  const prisma = await getPrisma();
-  const row = await prisma.user.findUnique({ where: { id: sub }, select: userSelect }).catch(() => null);
+  if (!isUuid(sub)) return undefined;
+  const db = await getDatabase();
+  // Read on every token and userinfo request: one prepared statement, not Prisma's query engine.
+  const [row] = await db.query<UserRow>(Prisma.sql`
+    SELECT u.id, u.email, u.email_verified AS "emailVerified", u.username, u.name, u.given_name AS "givenName",
+      u.family_name AS "familyName", u.phone_number AS "phoneNumber", u.phone_verified AS "phoneVerified",
+      u.user_metadata AS "userMetadata", u.app_metadata AS "appMetadata", u.blocked, u.created_at AS "createdAt",
+      u.updated_at AS "updatedAt", u.last_login AS "lastLogin", u.logins_count AS "loginsCount",
+      json_build_object('id', c.id, 'name', c.name) AS connection
+    FROM users u JOIN connections c ON c.id = u.connection_id WHERE u.id = ${sub}::uuid`);
   if (!row || row.blocked) return undefined;
   const profile = toUserProfile(row);
   return {

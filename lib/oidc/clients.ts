@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { AdapterPayload, ClientAuthMethod, SigningAlgorithmWithNone } from "oidc-provider";
-import { getPrisma } from "@/lib/db/client";
-import type { Application } from "@/lib/generated/prisma/client";
+import { getDatabase } from "@/lib/db/client";
+import { Prisma, type Application } from "@/lib/generated/prisma/client";
 
 /** Per-application settings the provider reads from its Client objects (extraClientMetadata). */
 export const EXTRA_CLIENT_METADATA = [
@@ -69,8 +69,17 @@ export function clientMetadata(app: Application): AdapterPayload {
   };
 }
 
+/** Read on every authorization and token request: one prepared statement, not Prisma's query engine. */
 export async function clientMetadataFor(clientId: string): Promise<AdapterPayload | undefined> {
-  const prisma = await getPrisma();
-  const app = await prisma.application.findUnique({ where: { clientId } });
+  const db = await getDatabase();
+  const [app] = await db.query<Application>(Prisma.sql`
+    SELECT client_id AS "clientId", name, app_type AS "appType", client_secret_hash AS "clientSecretHash", callbacks,
+      allowed_logout_urls AS "allowedLogoutUrls", allowed_connections AS "allowedConnections",
+      allowed_memberships AS "allowedMemberships", is_first_party AS "isFirstParty", id_token_alg AS "idTokenAlg",
+      token_endpoint_auth_method AS "tokenEndpointAuthMethod", id_token_lifetime AS "idTokenLifetime",
+      access_token_lifetime AS "accessTokenLifetime", refresh_token_lifetime AS "refreshTokenLifetime",
+      groups_claim AS "groupsClaim", app_metadata_claims AS "appMetadataClaims", user_metadata_claims AS "userMetadataClaims",
+      created_at AS "createdAt", updated_at AS "updatedAt"
+    FROM applications WHERE client_id = ${clientId}`);
   return app ? clientMetadata(app) : undefined;
 }
