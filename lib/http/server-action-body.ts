@@ -53,12 +53,14 @@ export async function serverActionBodyProblem(request: Request): Promise<ActionB
   if (!body) return TOO_LARGE;
   const contentType = request.headers.get("content-type") ?? "";
   if (contentType.toLowerCase().startsWith("multipart/form-data")) {
+    let form: FormData;
     try {
-      await new Request("http://localhost/", { method: "POST", headers: { "content-type": contentType }, body: new Uint8Array(body) }).formData();
+      form = await new Request("http://localhost/", { method: "POST", headers: { "content-type": contentType }, body: new Uint8Array(body) }).formData();
     } catch {
       return malformed("its multipart body is malformed");
     }
-    return null;
+    // Without Next-Action it is a form posted without JavaScript, which Next.js checks itself (400).
+    return request.headers.has("next-action") ? multipartReplyProblem(form) : null;
   }
   if (!request.headers.has("next-action")) return null;
   // The client router sends arguments that need no multipart as one JSON text (React's reply format).
@@ -68,15 +70,66 @@ export async function serverActionBodyProblem(request: Request): Promise<ActionB
   } catch {
     return malformed("its body is not UTF-8 text");
   }
+  const parsed = parseArguments(text);
+  if ("problem" in parsed) return parsed.problem;
+  const reference = firstReference(parsed.value, () => false);
+  return reference === null ? null : malformed(`it refers to a part (${JSON.stringify(reference.slice(0, 40))}) that a text body cannot have`);
+}
+
+function parseArguments(text: string): { value: unknown[] } | { problem: ActionBodyProblem } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return malformed("its body is not valid JSON");
+    return { problem: malformed("its body is not valid JSON") };
   }
-  if (!Array.isArray(parsed)) return malformed("its body is not a list of arguments");
-  const reference = unresolvableReference(parsed);
-  return reference === null ? null : malformed(`it refers to a part (${JSON.stringify(reference.slice(0, 40))}) that a text body cannot have`);
+  return Array.isArray(parsed) ? { value: parsed } : { problem: malformed("its body is not a list of arguments") };
+}
+
+/** A reference to another part: "$" and a hexadecimal part id, or "$" with a one-character kind before it. */
+const PART_REFERENCE = /^\$([^0-9a-f])?([0-9a-f]{1,8})$/;
+
+/**
+ * The client router sends arguments with files (or FormData) as multipart: part "0" is the JSON list
+ * of arguments, and its "$" markers refer to the other parts by id (decimal part names). A part that
+ * is missing or is not JSON makes the framework's decoder fail with a 500; this finds that first.
+ */
+function multipartReplyProblem(form: FormData): ActionBodyProblem | null {
+  const root = form.get("0");
+  if (typeof root !== "string") return malformed("it has no list of arguments (part 0)");
+  const parsed = parseArguments(root);
+  if ("problem" in parsed) return parsed.problem;
+  const pending: unknown[] = [parsed.value];
+  const found = new Set<string>(["0"]);
+  let notJson: string | null = null;
+  /** Whether the part a reference names is there (and, for a JSON part, queued to be checked in turn). */
+  const resolvable = (reference: string): boolean => {
+    const match = PART_REFERENCE.exec(reference);
+    if (!match) return false;
+    const [, kind, hexId] = match;
+    // FormData arguments are the parts named "<id>_…", possibly none.
+    if (kind === "K") return true;
+    const part = String(parseInt(hexId, 16));
+    const value = form.get(part);
+    if (value === null) return false;
+    // A blob is any part; a part already seen is being checked.
+    if (kind === "B" || found.has(part)) return true;
+    found.add(part);
+    if (typeof value !== "string") return false;
+    try {
+      pending.push(JSON.parse(value));
+      return true;
+    } catch {
+      notJson = part;
+      return false;
+    }
+  };
+  while (pending.length > 0) {
+    const reference = firstReference(pending.pop(), resolvable);
+    if (notJson !== null) return malformed(`its part ${notJson} is not valid JSON`);
+    if (reference !== null) return malformed(`it refers to a part (${JSON.stringify(reference.slice(0, 40))}) that it does not have`);
+  }
+  return null;
 }
 
 /**
@@ -86,13 +139,13 @@ export async function serverActionBodyProblem(request: Request): Promise<ActionB
  */
 const SELF_CONTAINED_MARKER = /^\$(?:\$|H|T|I|N|u|D|-|n-?\d{1,300}$)/;
 
-/** The first "$" marker in the JSON value that needs a part a text body does not have, or null. */
-function unresolvableReference(root: unknown): string | null {
+/** The first "$" marker in the JSON value that needs another part and is not `resolvable`, or null. */
+function firstReference(root: unknown, resolvable: (reference: string) => boolean): string | null {
   const pending: unknown[] = [root];
   while (pending.length > 0) {
     const value = pending.pop();
     if (typeof value === "string") {
-      if (value.startsWith("$") && !SELF_CONTAINED_MARKER.test(value)) return value;
+      if (value.startsWith("$") && !SELF_CONTAINED_MARKER.test(value) && !resolvable(value)) return value;
     } else if (value !== null && typeof value === "object") {
       for (const item of Array.isArray(value) ? value : Object.values(value)) pending.push(item);
     }

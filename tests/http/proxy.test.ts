@@ -195,6 +195,31 @@ describe("server-action bodies", () => {
     expect(passedOn(wellFormed)).toBe(true);
   });
 
+  /** A multipart action body with these parts, as the client router sends arguments with files. */
+  async function multipartAction(parts: Record<string, string>) {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(parts)) form.append(name, value);
+    const encoded = new Request(ORIGIN, { method: "POST", body: form });
+    return action(await encoded.arrayBuffer(), { "content-type": encoded.headers.get("content-type")! });
+  }
+
+  it.each([
+    [{ 0: "not json" }, "its body is not valid JSON"],
+    [{ 1: '["x"]' }, "it has no list of arguments (part 0)"],
+    [{ 0: '{"a":1}' }, "its body is not a list of arguments"],
+    [{ 0: '["$Q9"]' }, 'it refers to a part ("$Q9") that it does not have'],
+    [{ 0: '[{"a":"$@a"}]', 10: '["$1"]' }, 'it refers to a part ("$1") that it does not have'],
+    [{ 0: '["$Q1"]', 1: "not json" }, "its part 1 is not valid JSON"],
+    [{ 0: '["$Q1x"]' }, 'it refers to a part ("$Q1x") that it does not have'],
+  ])("refuses the multipart action body %j with 400", async (parts, what) => {
+    expect(await refusal(await multipartAction(parts))).toEqual(malformed(what));
+  });
+
+  it("passes on a multipart action body whose references all name parts it has", async () => {
+    const parts = { 0: '["$K1", "$Q2", {"file": "$B3", "again": "$Q2", "later": "$@4"}]', "1_email": "ann@example.com", 2: '[["a", "b"]]', 3: "blob", 4: '"done"' };
+    expect(passedOn(await multipartAction(parts))).toBe(true);
+  });
+
   it("leaves API requests and other POSTs alone", async () => {
     const api = await proxy(
       new NextRequest(`${ORIGIN}/api/v2/users`, { method: "POST", headers: { host: "console.test", "content-type": "application/json" }, body: "{" }),
