@@ -66,7 +66,7 @@ async function expectDeliveryRow(page: Page, eventId: string, status: string, st
 }
 
 test("an Administrator adds an endpoint, sends a test event, and follows deliveries: success, failure, redelivery", async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   await signIn(page, ADMINS.ian);
 
   const settingsSavedAt = await test.step("one attempt per delivery, so that a 500 fails at once", async () => {

@@ -1,7 +1,12 @@
 /**
  * `npm test`: type check, lint, the Vitest suite on PGlite in memory, the same suite on the
- * PostgreSQL server at TEST_DATABASE_URL (when set), then the Playwright suite against a production
- * build. Ends with one summary line: "N passed, N failed".
+ * PostgreSQL server at TEST_DATABASE_URL (when set: each run and worker gets a private database there,
+ * see tests/setup/), then the Playwright suite against a production build. Ends with one summary line:
+ * "N passed, N failed".
+ *
+ * The Vitest suites run in a shuffled order (a new seed each time, printed, and reused with
+ * VITEST_SEED=N), so a test that depends on another one's leftovers fails. A test that passes only on a
+ * retry (Playwright's `flaky`, Vitest's retried tests) is counted as failed and fails the run.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -12,8 +17,9 @@ interface Counts {
   passed: number;
   failed: number;
   skipped: number;
+  flaky: number;
 }
-const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+const total: Counts = { passed: 0, failed: 0, skipped: 0, flaky: 0 };
 const failures: string[] = [];
 const only = new Set(process.argv.slice(2));
 const wanted = (step: string) => only.size === 0 || only.has(step);
@@ -30,9 +36,40 @@ function run(step: string, command: string, args: string[], env: Record<string, 
 
 const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), "delegate-test-"));
 
+const seed = process.env.VITEST_SEED ?? String(Math.floor(Math.random() * 1_000_000));
+
+/** A step that passed but had flaky tests still fails the run. */
+function countFlaky(step: string, names: string[]) {
+  if (names.length === 0) return;
+  console.log(`=== ${step}: ${names.length} flaky (passed only on a retry), counted as failed:\n  ${names.join("\n  ")}`);
+  total.flaky += names.length;
+  total.failed += names.length;
+  if (!failures.includes(step)) failures.push(`${step} (flaky)`);
+}
+
 function vitest(step: string, env: Record<string, string>) {
   const report = path.join(reportDir, `${step}.json`);
-  run(step, "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], env);
+  const flakyReport = path.join(reportDir, `${step}.flaky.json`);
+  run(
+    step,
+    "npx",
+    [
+      "vitest",
+      "run",
+      "--sequence.shuffle",
+      `--sequence.seed=${seed}`,
+      "--reporter=default",
+      "--reporter=json",
+      "--reporter=./tests/setup/flaky-reporter.ts",
+      `--outputFile.json=${report}`,
+    ],
+    { ...env, VITEST_FLAKY_REPORT: flakyReport },
+  );
+  if (fs.existsSync(flakyReport)) {
+    const flaky = JSON.parse(fs.readFileSync(flakyReport, "utf8")) as { file: string; name: string }[];
+    countFlaky(step, flaky.map((test) => `${path.relative(process.cwd(), test.file)} > ${test.name}`));
+    total.passed -= flaky.length;
+  }
   if (!fs.existsSync(report)) return;
   const json = JSON.parse(fs.readFileSync(report, "utf8")) as {
     numPassedTests: number;
@@ -49,10 +86,33 @@ function playwright() {
   const report = path.join(reportDir, "e2e.json");
   run("e2e", "npx", ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: report });
   if (!fs.existsSync(report)) return;
-  const json = JSON.parse(fs.readFileSync(report, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
-  total.passed += json.stats.expected + json.stats.flaky;
+  const json = JSON.parse(fs.readFileSync(report, "utf8")) as PlaywrightReport;
+  total.passed += json.stats.expected;
   total.failed += json.stats.unexpected;
   total.skipped += json.stats.skipped;
+  // stats.flaky counts them even if the names could not be read from the suites.
+  const names = flakyPlaywrightTests(json.suites ?? []);
+  countFlaky("e2e", names.length >= json.stats.flaky ? names : [...names, `${json.stats.flaky - names.length} more`].slice(0, json.stats.flaky));
+}
+
+interface PlaywrightSuite {
+  title: string;
+  file?: string;
+  specs?: { title: string; tests: { status: string }[] }[];
+  suites?: PlaywrightSuite[];
+}
+interface PlaywrightReport {
+  stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  suites?: PlaywrightSuite[];
+}
+
+function flakyPlaywrightTests(suites: PlaywrightSuite[], parents: string[] = []): string[] {
+  return suites.flatMap((suite) => [
+    ...(suite.specs ?? [])
+      .filter((spec) => spec.tests.some((test) => test.status === "flaky"))
+      .map((spec) => [...parents, suite.title, spec.title].filter(Boolean).join(" > ")),
+    ...flakyPlaywrightTests(suite.suites ?? [], [...parents, suite.title]),
+  ]);
 }
 
 if (wanted("typecheck")) run("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]);
@@ -62,6 +122,8 @@ if (wanted("unit") && process.env.TEST_DATABASE_URL) vitest("vitest-postgresql",
 // Playwright's web server (e2e/start-server.ts) makes the production build it tests, in .next-e2e.
 if (wanted("e2e")) playwright();
 
-console.log(`\nFailed steps: ${failures.length ? failures.join(", ") : "none"}`);
+console.log(`\nVitest order seed: ${seed} (VITEST_SEED=${seed} npm test repeats it)`);
+console.log(`Failed steps: ${failures.length ? failures.join(", ") : "none"}`);
+if (total.flaky) console.log(`${total.flaky} flaky tests are counted as failed.`);
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(failures.length ? 1 : 0);

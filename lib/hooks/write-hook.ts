@@ -10,11 +10,12 @@ import {
   phoneNumberSchema,
   usernameSchema,
 } from "@/lib/schemas/common";
+import { DomainError } from "@/lib/errors";
 import type { CreateUserInput, UpdateUserInput } from "@/lib/schemas/user";
 import { membershipsOf, type JsonObject, type UserProfile } from "@/lib/users/profile";
 import type { ConsoleSettings } from "./console-settings";
 import { hookRequest } from "./context";
-import { runActiveHook } from "./execute";
+import { checkHookResult, runActiveHook } from "./execute";
 
 /** The profile fields a user is written with: what the Write Hook returns (Auth0 Management API names). */
 const profileFields = {
@@ -158,7 +159,11 @@ export async function userChanges(
   const changes: UserChanges = { ...hook.result };
   for (const root of ["app_metadata", "user_metadata"] as const) {
     const returned = changes[root];
-    if (returned) changes[root] = mergeMetadata(input[root] ?? current[root], returned);
+    if (!returned) continue;
+    // The merge is what is stored: it is held to the limits of direct input (size), not only the part returned.
+    const merged = checkHookResult("write", z.object({ [root]: metadataSchema }), { [root]: mergeMetadata(input[root] ?? current[root], returned) });
+    if (!merged.ok) throw new DomainError("hook", merged.message);
+    changes[root] = merged.result[root] as JsonObject;
   }
   return changes;
 }

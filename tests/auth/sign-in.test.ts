@@ -31,7 +31,9 @@ describe("signInWithPassword", () => {
     const after = await db().prisma.user.findUniqueOrThrow({ where: { id: admins.kelly.id } });
     expect(after.loginsCount).toBe(before.loginsCount + 1);
     expect(after.lastLogin?.getTime()).toBeGreaterThan(Date.now() - 60_000);
-    const audit = await db().prisma.auditLog.findFirstOrThrow({ where: { action: "auth.sign_in", actorId: admins.kelly.id } });
+    const audit = await db().prisma.auditLog.findFirstOrThrow({
+      where: { action: "auth.sign_in", actorId: admins.kelly.id, ipAddress: "198.51.100.1" },
+    });
     expect(audit).toMatchObject({ result: "success", ipAddress: "198.51.100.1", userAgent: "vitest" });
   });
 

@@ -53,7 +53,8 @@ describe("the embedded database's directory lock", () => {
       `The embedded database in ${dataDir} is already in use by another process (pid ${process.pid}). ` +
         "Only one process can open it: stop that process first, or set DATABASE_URL to use a PostgreSQL server.",
     );
-    expect(outcome.ms).toBeLessThan(1_000);
+    // At once, without waiting for the owner to let go (a bound that a loaded machine still meets).
+    expect(outcome.ms).toBeLessThan(5_000);
     // The owner is unaffected.
     expect(await db.prisma.$queryRaw`SELECT 1 AS ok`).toEqual([{ ok: 1 }]);
   });

@@ -16,7 +16,7 @@ import { DEMO_CONNECTION } from "@/lib/seed/demo-data";
 import { createUser } from "@/lib/users/create-user";
 import { useTestDatabase } from "../helpers/db";
 import { seedAndLoadAdmins, type DemoAdmin } from "../helpers/fixtures";
-import { eventually, sleep } from "./support/receiver";
+import { eventually } from "./support/receiver";
 import { startTestWorker } from "./support/worker";
 
 const db = useTestDatabase();
@@ -192,8 +192,17 @@ describe("the worker", () => {
       expect(worker.stats()).toMatchObject({ inFlight: 0, succeeded: 1 });
       expect(await db().prisma.delivery.findFirstOrThrow()).toMatchObject({ status: "succeeded" });
       await register();
-      await sleep(200);
-      expect(rx.requests).toHaveLength(1);
+      // Positive marker: a new worker delivers the second event; the stopped one took no part in it.
+      const successor = startTestWorker(db());
+      try {
+        await rx.waitFor(2);
+        await successor.stop();
+        expect(successor.stats()).toMatchObject({ succeeded: 1 });
+        expect(worker.stats()).toMatchObject({ inFlight: 0, succeeded: 1 });
+        expect(rx.requests).toHaveLength(2);
+      } finally {
+        await successor.stop();
+      }
     } finally {
       await worker.stop();
       await rx.close();

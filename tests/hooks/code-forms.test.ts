@@ -21,7 +21,7 @@ async function install(kind: HookKind, code: string) {
   await db().prisma.hookVersion.deleteMany({ where: { kind } });
   await db().prisma.hook.deleteMany({ where: { kind } });
   clearAllMemos();
-  await saveHook(admins.ian, { kind, code, enabled: true, timeoutMs: 1_000 });
+  await saveHook(admins.ian, { kind, code, enabled: true, timeoutMs: 10_000 });
 }
 
 const errorOf = (promise: Promise<unknown>) =>

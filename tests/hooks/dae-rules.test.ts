@@ -30,7 +30,7 @@ async function install(kind: HookKind, code: string | undefined) {
   await db().prisma.hookVersion.deleteMany({ where: { kind } });
   await db().prisma.hook.deleteMany({ where: { kind } });
   clearAllMemos();
-  if (code) await saveHook(admins.ian, { kind, code, enabled: true, timeoutMs: 1_000 });
+  if (code) await saveHook(admins.ian, { kind, code, enabled: true, timeoutMs: 10_000 });
 }
 
 beforeEach(async () => {
@@ -230,7 +230,7 @@ describe("the Runner checks a result against its kind's contract", () => {
   const CODE = "function (ctx, callback) { callback(null, { memberships: 'Finance' }); }";
 
   it("shows the error the console would show", async () => {
-    const runner = await runHookDraft(admins.ian, { kind: "memberships", code: CODE, context: { request: {}, payload: {} }, timeoutMs: 500 });
+    const runner = await runHookDraft(admins.ian, { kind: "memberships", code: CODE, context: { request: {}, payload: {} }, timeoutMs: 10_000 });
     await install("memberships", CODE);
     const console = await errorOf(getMembershipOptions(admins.ian));
     expect(runner).toMatchObject({ ok: false, outcome: "invalid_result", error: { message: console.message } });
@@ -239,9 +239,9 @@ describe("the Runner checks a result against its kind's contract", () => {
 
   it("passes a result the console accepts, by the Write Hook's method", async () => {
     const code = "function (ctx, callback) { callback(null, { name: 'Only a name' }); }";
-    const update = await runHookDraft(admins.ian, { kind: "write", code, context: { method: "update", payload: {} }, timeoutMs: 500 });
+    const update = await runHookDraft(admins.ian, { kind: "write", code, context: { method: "update", payload: {} }, timeoutMs: 10_000 });
     expect(update).toMatchObject({ ok: true, outcome: "success" });
-    const create = await runHookDraft(admins.ian, { kind: "write", code, context: { method: "create", payload: {} }, timeoutMs: 500 });
+    const create = await runHookDraft(admins.ian, { kind: "write", code, context: { method: "create", payload: {} }, timeoutMs: 10_000 });
     expect(create.error?.message).toBe("Write Hook returned an invalid result at email: Enter an email address.");
   });
 });

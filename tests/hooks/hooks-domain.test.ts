@@ -29,7 +29,7 @@ async function install(kind: HookKind, code: string | undefined, enabled = true)
   await db().prisma.hookVersion.deleteMany({ where: { kind } });
   await db().prisma.hook.deleteMany({ where: { kind } });
   clearAllMemos();
-  if (code) await saveHook(admins.ian, { kind, code, enabled, timeoutMs: 500 });
+  if (code) await saveHook(admins.ian, { kind, code, enabled, timeoutMs: 10_000 });
 }
 
 async function installDemoHooks() {
@@ -262,7 +262,7 @@ describe("hook failures and management", () => {
       kind: "memberships",
       code: "function (ctx, callback) { console.log('hi', ctx.method); callback(null, [ctx.payload.email]); }",
       context: { method: "create", payload: { email: "r@example.com" } },
-      timeoutMs: 500,
+      timeoutMs: 10_000,
     });
     expect(result).toMatchObject({ ok: true, result: ["r@example.com"], logs: [{ level: "log", message: "hi create" }] });
     expect(await db().prisma.hook.count()).toBe(0);

@@ -134,7 +134,7 @@ async function install(kind: HookKind, code: string | undefined) {
   await db().prisma.hookVersion.deleteMany({ where: { kind } });
   await db().prisma.hook.deleteMany({ where: { kind } });
   clearAllMemos();
-  if (code) await saveHook(admins.ian, { kind, code, enabled: true, timeoutMs: 2_000 });
+  if (code) await saveHook(admins.ian, { kind, code, enabled: true, timeoutMs: 10_000 });
 }
 
 beforeEach(async () => {

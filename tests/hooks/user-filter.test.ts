@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 async function installFilter(code: string) {
-  await saveHook(admins.ian, { kind: "filter", code, enabled: true, timeoutMs: 5_000 });
+  await saveHook(admins.ian, { kind: "filter", code, enabled: true, timeoutMs: 10_000 });
   clearAllMemos();
 }
 

@@ -13,7 +13,7 @@ import { createUser } from "@/lib/users/create-user";
 import { updateUser } from "@/lib/users/update-user";
 import { useTestDatabase } from "../helpers/db";
 import { seedAndLoadAdmins, type DemoAdmin } from "../helpers/fixtures";
-import { eventually, sleep, startReceiver, type Receiver } from "../delivery/support/receiver";
+import { eventsDispatchedFor, eventually, startReceiver, type Receiver } from "../delivery/support/receiver";
 import { startTestWorker } from "../delivery/support/worker";
 
 process.env.DELEGATE_OUTBOUND_ALLOWLIST = "127.0.0.1";
@@ -120,7 +120,9 @@ describe("User Registered REST hook delivery (seed 002)", () => {
       confirmed: "false", confirmed_at: null,
     });
     await updateUser(admins.ian, user.user_id, { name: "Changed" });
-    await sleep(300);
+    // Positive marker: the update's event has been fanned out; it made no REST hook delivery.
+    await eventsDispatchedFor(db().prisma, user.user_id);
+    expect(await db().prisma.delivery.count({ where: { destination: "rest_hook", event: { type: { not: "user.registration.create.complete" } } } })).toBe(0);
     expect(rx.requests).toHaveLength(1);
   });
 
@@ -139,8 +141,8 @@ describe("User Registered REST hook delivery (seed 002)", () => {
       return found?.status === "failed" && found;
     });
     expect(delivery.lastError).toMatch(/410 Gone. The subscription was removed/);
-    await register();
-    await sleep(300);
+    const later = await register();
+    await eventsDispatchedFor(db().prisma, later.user_id);
     expect(rx.requests).toHaveLength(1);
     expect(await db().prisma.delivery.count({ where: { subscriptionId: row.id } })).toBe(1);
   });

@@ -56,7 +56,9 @@ describe("createApiToken", () => {
     expect(everything).toContain(row.tokenHash);
     expect(everything).not.toContain(token);
     expect(everything).not.toContain(token.slice(10));
-    const audit = await db().prisma.auditLog.findFirstOrThrow({ where: { action: "api_token.create" } });
+    const audit = await db().prisma.auditLog.findFirstOrThrow({
+      where: { action: "api_token.create", details: { path: ["tokenId"], equals: summary.id } },
+    });
     expect(audit).toMatchObject({ result: "success", actorEmail: "ian@example.com", details: { name: "CI pipeline", tokenId: summary.id } });
   });
 
@@ -82,8 +84,14 @@ describe("createApiToken", () => {
 
 describe("listApiTokens", () => {
   it("lists name, prefix, creator and dates, newest first, and never the hash", async () => {
+    await db().prisma.apiToken.deleteMany({});
+    const hourAgo = Date.now() - 3_600_000;
+    for (const [index, name] of ["oldest", "middle", "newest"].entries()) {
+      const { summary } = await createApiToken(admins.ian, { name });
+      await db().prisma.apiToken.update({ where: { id: summary.id }, data: { createdAt: new Date(hourAgo + index * 60_000) } });
+    }
     const tokens = await listApiTokens(admins.ian);
-    expect(tokens.map((t) => t.name)).toEqual(["a", "a", "CI pipeline"]);
+    expect(tokens.map((t) => t.name)).toEqual(["newest", "middle", "oldest"]);
     for (const token of tokens) {
       expect(Object.keys(token).sort()).toEqual(["createdAt", "createdBy", "id", "lastUsedAt", "name", "prefix", "revokedAt"]);
       expect(token.prefix).toMatch(/^dlg_.{6}$/);
@@ -119,7 +127,9 @@ describe("authenticateApiToken", () => {
     expect((await refusal(revokeApiToken(admins.ian, crypto.randomUUID()))).status).toBe(404);
     expect((await refusal(revokeApiToken(admins.ian, "not-an-id"))).status).toBe(404);
     expect((await refusal(revokeApiToken(admins.kelly, summary.id))).status).toBe(403);
-    const audit = await db().prisma.auditLog.findFirstOrThrow({ where: { action: "api_token.revoke", result: "success" } });
+    const audit = await db().prisma.auditLog.findFirstOrThrow({
+      where: { action: "api_token.revoke", result: "success", details: { path: ["tokenId"], equals: summary.id } },
+    });
     expect(audit.details).toEqual({ tokenId: summary.id, name: "revoked" });
   });
 

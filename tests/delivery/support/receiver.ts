@@ -100,3 +100,22 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The positive marker before asserting that nothing was sent: resolves once every event about `userId`
+ * (at least one) has been fanned out by the worker (`dispatched_at` set), so its deliveries, if any, exist.
+ */
+export async function eventsDispatchedFor(
+  prisma: { event: { findMany(args: object): Promise<{ dispatchedAt: Date | null }[]> } },
+  userId: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  await eventually(
+    async () => {
+      const events = await prisma.event.findMany({ where: { payload: { path: ["event", "user", "id"], equals: userId } } });
+      return events.length > 0 && events.every((event) => event.dispatchedAt !== null);
+    },
+    timeoutMs,
+    `the events of user ${userId} to be dispatched`,
+  );
+}
