@@ -32,6 +32,7 @@ export function UsersTable({
   input,
   columns,
   displayed = {},
+  invited = [],
 }: {
   users: UserProfile[];
   input: ListUsersInput;
@@ -39,6 +40,8 @@ export function UsersTable({
   columns: { property: string; label: string }[];
   /** Cells computed on the server by the columns' `display` functions: displayed[userId][property]. */
   displayed?: Record<string, Record<string, string>>;
+  /** Users whose invitation is open (no password chosen yet). */
+  invited?: string[];
 }) {
   return (
     <div className="table-wrap">
@@ -86,7 +89,13 @@ export function UsersTable({
                 <td key={column.property}>{displayed[user.user_id]?.[column.property] ?? displayValue(user, column.property)}</td>
               ))}
               <td>
-                {user.blocked ? <span className="badge danger">Blocked</span> : <span className="badge ok">Active</span>}
+                {user.blocked ? (
+                  <span className="badge danger">Blocked</span>
+                ) : invited.includes(user.user_id) ? (
+                  <span className="badge">Invited</span>
+                ) : (
+                  <span className="badge ok">Active</span>
+                )}
                 {!user.email_verified && <span className="badge">Unverified</span>}
               </td>
             </tr>
