@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { linkIn, startSmtpReceiver, type SmtpReceiver } from "../tests/mail/support/smtp-receiver";
-import { ADMINS, alertIn, signIn, uniqueEmail, USER_PASSWORD } from "./fixtures";
+import { ADMINS, alertIn, signIn, toast, uniqueEmail, USER_PASSWORD } from "./fixtures";
 
 /**
  * Mail over a real SMTP server: a second console (same build, its own embedded database) started
@@ -116,7 +116,7 @@ test.describe("with SMTP", () => {
     await page.reload();
     const count = smtp.mails.length;
     await page.getByRole("button", { name: "Send password reset email" }).click();
-    await expect(page.getByRole("main").getByRole("status").first()).toHaveText(`A password reset email is on its way to ${email}.`);
+    await expect(toast(page)).toHaveText(`A password reset email is on its way to ${email}.`);
     const reset = await smtp.waitFor((m) => m.to.includes(email) && smtp.mails.indexOf(m) >= count);
     expect(reset.subject).toBe("Reset your Delegate Demo password");
     await user.goto(linkIn(reset));

@@ -1,10 +1,9 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { FormAlert } from "@/components/forms/fields";
 import { useAction } from "@/components/forms/use-action";
-import { Notice } from "@/components/ui/notice";
+import { useToast } from "@/components/ui/toast";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { resendInvitationAction, revokeInvitationAction, sendPasswordResetAction, sendVerificationEmailAction } from "@/lib/actions/account-links";
 
@@ -12,14 +11,13 @@ import { resendInvitationAction, revokeInvitationAction, sendPasswordResetAction
 export function AccountLinkActions({ userId, email, invited }: { userId: string; email: string; invited: boolean }) {
   const router = useRouter();
   const { error, pending, run } = useAction();
-  const [done, setDone] = useState<string | null>(null);
+  const toast = useToast();
 
   function send(action: (input: { user_id: string }) => Promise<ActionResult<null>>, message: string) {
-    setDone(null);
     run(
       () => action({ user_id: userId }),
       () => {
-        setDone(message);
+        toast(message);
         router.refresh();
       },
     );
@@ -28,7 +26,6 @@ export function AccountLinkActions({ userId, email, invited }: { userId: string;
   return (
     <section aria-label="Account mails" className="user-actions">
       <FormAlert error={error} />
-      {done && <Notice>{done}</Notice>}
       <div className="actions">
         {invited ? (
           <>
