@@ -1,3 +1,4 @@
+import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { ADMINS, createUser, signIn, uniqueEmail } from "./fixtures";
 import { expectNoSeriousAxeViolations } from "./support/axe";
@@ -16,7 +17,7 @@ const WIDTHS = [1400, 1024, 390] as const;
 const horizontalOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 async function shoot(page: Page, name: string, width: number): Promise<void> {
-  await page.screenshot({ path: test.info().outputPath(`../screenshots/${name}-${width}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(test.info().project.outputDir, "screenshots", `${name}-${width}.png`), fullPage: true });
 }
 
 test("at 390 px the navigation is a menu, nothing scrolls sideways, and the hook page says to use a wider screen", async ({ page }) => {
@@ -31,7 +32,7 @@ test("at 390 px the navigation is a menu, nothing scrolls sideways, and the hook
 
   await menu.click();
   await expect(menu).toHaveAttribute("aria-expanded", "true");
-  await nav.getByRole("link", { name: "Hooks" }).click();
+  await nav.getByRole("link", { name: "Hooks", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Hooks" })).toBeFocused();
   await expect(menu).toHaveAttribute("aria-expanded", "false");
 
@@ -93,4 +94,16 @@ test("screenshots of the users list, a user page, the create form and the hook p
     await shoot(page, "hook-page", width);
     expect(await horizontalOverflow(page), `hook page at ${width} px`).toBe(0);
   }
+});
+
+test("the users table: every sortable column shows that it sorts, and each user has one status badge", async ({ page }) => {
+  await signIn(page, ADMINS.ian);
+  const email = uniqueEmail("status");
+  await createUser(page, { email });
+  await page.goto(`/users?search=${encodeURIComponent(email)}`);
+  const headers = page.getByRole("columnheader");
+  await expect(headers.filter({ hasText: "Email" })).toHaveText("Email ▲");
+  for (const name of ["Name", "Created", "Last login"]) await expect(headers.filter({ hasText: name })).toHaveText(`${name} ↕`);
+  const row = page.getByRole("row").filter({ hasText: email });
+  await expect(row.getByRole("cell").last()).toHaveText("Unverified");
 });

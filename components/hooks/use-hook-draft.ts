@@ -12,7 +12,17 @@ export interface HookDraft {
   savedAt: string;
 }
 
-const draftKey = (kind: HookKind) => `delegate:hook-draft:${kind}`;
+const DRAFT_PREFIX = "delegate:hook-draft:";
+const draftKey = (kind: HookKind) => `${DRAFT_PREFIX}${kind}`;
+
+/** Removes every hook draft from this browser (on sign-out: the next person at this browser sees none). */
+export function removeHookDrafts(): void {
+  try {
+    for (const key of Object.keys(localStorage)) if (key.startsWith(DRAFT_PREFIX)) localStorage.removeItem(key);
+  } catch {
+    // Storage refused: nothing was kept either.
+  }
+}
 
 function readDraft(kind: HookKind): HookDraft | null {
   try {

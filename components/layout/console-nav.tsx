@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
+import { removeHookDrafts } from "@/components/hooks/use-hook-draft";
 
 /**
  * The console's navigation: a sidebar from 900 px wide, below that a bar whose Menu button shows
@@ -44,7 +45,10 @@ export function ConsoleNav({
         <div className="who">
           <div className="email">{email}</div>
           <div>{roles.map((r) => r.replace("Delegated Admin - ", "")).join(", ")}</div>
-          <button type="button" className="secondary" onClick={() => signOut({ callbackUrl: "/signin" })}>
+          <button type="button" className="secondary" onClick={() => {
+              removeHookDrafts();
+              void signOut({ callbackUrl: "/signin" });
+            }}>
             Sign out
           </button>
         </div>

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { hrefWith } from "@/components/ui/query";
 import { listQuery } from "./list-query";
-import { Time } from "@/components/ui/time";
+import { RelativeTime } from "@/components/ui/relative-time";
 import type { ListUsersInput } from "@/lib/schemas/user";
 import { membershipsOf, type UserProfile } from "@/lib/users/profile";
 
@@ -15,7 +15,10 @@ function SortHeader({ field, label, input }: { field: SortField; label: string; 
     <th scope="col" aria-sort={active ? (input.order === "asc" ? "ascending" : "descending") : undefined}>
       <Link href={href}>
         {label}
-        {active && <span aria-hidden="true">{input.order === "asc" ? " ▲" : " ▼"}</span>}
+        {/* Every sortable column shows that it sorts; the active one shows its direction. */}
+        <span aria-hidden="true" className={active ? "sort-indicator active" : "sort-indicator"}>
+          {active ? (input.order === "asc" ? " ▲" : " ▼") : " ↕"}
+        </span>
       </Link>
     </th>
   );
@@ -32,7 +35,6 @@ export function UsersTable({
   input,
   columns,
   displayed = {},
-  invited = [],
 }: {
   users: UserProfile[];
   input: ListUsersInput;
@@ -40,8 +42,6 @@ export function UsersTable({
   columns: { property: string; label: string }[];
   /** Cells computed on the server by the columns' `display` functions: displayed[userId][property]. */
   displayed?: Record<string, Record<string, string>>;
-  /** Users whose invitation is open (no password chosen yet). */
-  invited?: string[];
 }) {
   return (
     <div className="table-wrap">
@@ -80,23 +80,23 @@ export function UsersTable({
                 ))}
               </td>
               <td>
-                <Time value={user.created_at} />
+                <RelativeTime value={user.created_at} />
               </td>
               <td>
-                <Time value={user.last_login} />
+                <RelativeTime value={user.last_login} />
               </td>
               {columns.map((column) => (
                 <td key={column.property}>{displayed[user.user_id]?.[column.property] ?? displayValue(user, column.property)}</td>
               ))}
               <td>
+                {/* One status: blocked wins over an unverified email. */}
                 {user.blocked ? (
                   <span className="badge danger">Blocked</span>
-                ) : invited.includes(user.user_id) ? (
-                  <span className="badge">Invited</span>
-                ) : (
+                ) : user.email_verified ? (
                   <span className="badge ok">Active</span>
+                ) : (
+                  <span className="badge">Unverified</span>
                 )}
-                {!user.email_verified && <span className="badge">Unverified</span>}
               </td>
             </tr>
           ))}
