@@ -12,6 +12,7 @@ export type DomainErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "precondition_failed"
   | "unprocessable"
   | "rate_limited"
   | "hook";
@@ -23,6 +24,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  precondition_failed: 412,
   unprocessable: 422,
   rate_limited: 429,
 };

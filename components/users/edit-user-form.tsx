@@ -15,7 +15,8 @@ import type { JsonObject } from "@/lib/users/profile";
 
 export interface EditableUser {
   user_id: string;
-  updated_at: string;
+  /** The version the form was loaded at (lib/users/user-version.ts), sent with the changes. */
+  version: number;
   email: string;
   username: string | null;
   name: string | null;
@@ -58,10 +59,11 @@ interface EditUserFormProps {
 /**
  * Email, username, name and memberships, and for Administrators the metadata as JSON. Only the
  * fields that changed are sent, so each change is checked and audited as what it is. After a save
- * the fields start again from the stored user, so that stale JSON is never sent back.
+ * the fields start again from the stored user, so that stale JSON is never sent back; a form loaded
+ * before someone else's change is refused with a message to reload (the version it carries).
  */
 export function EditUserForm(props: EditUserFormProps) {
-  return <EditUserFields key={props.user.updated_at} {...props} />;
+  return <EditUserFields key={props.user.version} {...props} />;
 }
 
 function EditUserFields({
@@ -118,7 +120,7 @@ function EditUserFields({
 
   function save(changes: UpdateUserInput) {
     run(
-      () => updateUserAction({ user_id: user.user_id, changes }),
+      () => updateUserAction({ user_id: user.user_id, changes, version: user.version }),
       ({ not_kept }) => {
         const warning = notKeptMessage(not_kept);
         toast(warning ? `Saved. ${warning}` : "Saved.", { warning: Boolean(warning) });

@@ -17,9 +17,14 @@ export const createUserAction = adminAction(createUserFormSchema, async (actor, 
 });
 
 export const updateUserAction = adminAction(
-  z.object({ user_id: userIdSchema, changes: updateUserSchema }),
-  async (actor, { user_id, changes }) => {
-    const user = await updateUser(actor, user_id, changes);
+  z.object({
+    user_id: userIdSchema,
+    changes: updateUserSchema,
+    /** The version the edit form was loaded at: a stale form is refused rather than saved over a newer change. */
+    version: z.number().int().min(0).optional(),
+  }),
+  async (actor, { user_id, changes, version }) => {
+    const user = await updateUser(actor, user_id, changes, version === undefined ? undefined : [version]);
     return { not_kept: fieldsNotKept(changes, user) };
   },
 );

@@ -10,6 +10,7 @@ const REASONS: Record<number, string> = {
   403: "Forbidden",
   404: "Not Found",
   409: "Conflict",
+  412: "Precondition Failed",
   422: "Unprocessable Entity",
   429: "Too Many Requests",
   500: "Internal Server Error",

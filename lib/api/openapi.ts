@@ -61,11 +61,32 @@ const ERROR_RESPONSES = {
   403: ["Forbidden", "The role of the token's admin does not allow this."],
   404: ["NotFound", "The user does not exist."],
   409: ["Conflict", "The email or username is already taken in the connection (see `fields`), or the user's state does not allow the call (e.g. no open invitation)."],
+  412: [
+    "PreconditionFailed",
+    "`If-Match` names a version the user is no longer at: someone changed it since you read it. GET it again (new `ETag`), then retry.",
+  ],
   429: ["TooManyRequests", "Too many requests: wait and try again."],
 } as const;
 
 const errors = (...statuses: (keyof typeof ERROR_RESPONSES)[]) =>
   Object.fromEntries(statuses.map((status) => [status, { $ref: `#/components/responses/${ERROR_RESPONSES[status][0]}` }]));
+
+const etagHeader = {
+  ETag: {
+    description: "The user's version, a strong entity tag that changes with every change to the user. Send it back in `If-Match`.",
+    schema: { type: "string", examples: ['"3"'] },
+  },
+};
+
+const ifMatchParameter = {
+  name: "If-Match",
+  in: "header",
+  required: false,
+  description:
+    "The `ETag` of the user as you read it: the change is made only if the user is still at that version (checked in the same " +
+    "statement as the write), else 412. Without it the change applies to the current user, whatever its version.",
+  schema: { type: "string", examples: ['"3"'] },
+};
 
 const userIdParameter = {
   name: "id",
@@ -130,7 +151,7 @@ function buildDocument() {
           operationId: "getUser",
           tags: ["users"],
           summary: "Get one user",
-          responses: { 200: { description: "The user.", content: json("User") }, ...errors(401, 403, 404) },
+          responses: { 200: { description: "The user.", headers: etagHeader, content: json("User") }, ...errors(401, 403, 404) },
         },
         patch: {
           operationId: "updateUser",
@@ -139,16 +160,22 @@ function buildDocument() {
           description:
             "Send only the fields to change. Changing the email resets `email_verified` unless it is sent too. " +
             "`memberships` replaces `app_metadata.memberships`. Only Administrators can change `user_metadata` and " +
-            "`app_metadata`. Nobody can block themselves.",
+            "`app_metadata`. Nobody can block themselves. Blocking, roles and memberships are changes like any other: " +
+            "send `If-Match` to make them only against the version you read.",
+          parameters: [ifMatchParameter],
           requestBody: { required: true, content: json("UpdateUser") },
-          responses: { 200: { description: "The changed user.", content: json("User") }, ...errors(400, 401, 403, 404, 409) },
+          responses: {
+            200: { description: "The changed user.", headers: etagHeader, content: json("User") },
+            ...errors(400, 401, 403, 404, 409, 412),
+          },
         },
         delete: {
           operationId: "deleteUser",
           tags: ["users"],
           summary: "Delete a user",
           description: "Nobody can delete themselves.",
-          responses: { 204: { description: "The user was deleted." }, ...errors(401, 403, 404) },
+          parameters: [ifMatchParameter],
+          responses: { 204: { description: "The user was deleted." }, ...errors(401, 403, 404, 412) },
         },
       },
       "/api/v2/users/{id}/invitations": {

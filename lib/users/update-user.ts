@@ -7,7 +7,7 @@ import { auditFailures, recordAudit } from "@/lib/audit/record";
 import { getPrisma } from "@/lib/db/client";
 import { getTenant } from "@/lib/tenant/tenant";
 import { assertMembershipsAllowed } from "@/lib/departments/memberships";
-import { DomainError, fieldError, mapPrismaError } from "@/lib/errors";
+import { DomainError, fieldError } from "@/lib/errors";
 import { enqueueUserEvents } from "@/lib/events/enqueue";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { getConsoleSettings, validateUserFields } from "@/lib/hooks/console-settings";
@@ -15,8 +15,9 @@ import { userChanges, type UserChanges } from "@/lib/hooks/write-hook";
 import type { UpdateUserInput } from "@/lib/schemas/user";
 import { newAddressMail } from "@/lib/account/address-change";
 import { assertUserAccess, type UserAction } from "./access";
-import { loadUserFor } from "./get-user";
+import { loadVersionedUserFor, type VersionedUser } from "./get-user";
 import { toUserProfile, userSelect, type UserProfile } from "./profile";
+import { assertExpectedVersion, refuseStaleWrite, type ExpectedVersions } from "./user-version";
 
 /** The Access Hook actions an update needs, from the fields it changes. */
 export function actionsForUpdate(input: UpdateUserInput): UserAction[] {
@@ -49,12 +50,27 @@ function auditAction(input: UpdateUserInput): string {
   return single[keys[0]] ?? "user.update";
 }
 
-export async function updateUser(actor: Actor, userId: string, input: UpdateUserInput): Promise<UserProfile> {
+export async function updateUser(actor: Actor, userId: string, input: UpdateUserInput, expected?: ExpectedVersions): Promise<UserProfile> {
+  return (await updateVersionedUser(actor, userId, input, expected)).user;
+}
+
+/**
+ * Changes a user. With `expected` (the versions the client read: the API's If-Match, the console form's
+ * version) the change is refused as stale (412) unless the user is still at one of them when written:
+ * the UPDATE's WHERE names the version read here, so a change made in between is never overwritten.
+ */
+export async function updateVersionedUser(
+  actor: Actor,
+  userId: string,
+  input: UpdateUserInput,
+  expected?: ExpectedVersions,
+): Promise<VersionedUser> {
   const action = auditAction(input);
   return auditFailures(actor, { action, targetUserId: userId, details: { fields: Object.keys(input) } }, async () => {
     requirePermission(actor, "users:write");
     const actions = actionsForUpdate(input);
-    const current = await loadUserFor(actor, userId, actions[0] ?? "change:profile");
+    const { user: current, version } = await loadVersionedUserFor(actor, userId, actions[0] ?? "change:profile");
+    assertExpectedVersion(expected, version);
     for (const extra of actions.slice(1)) await assertUserAccess(actor, current, extra);
 
     if ((input.user_metadata || input.app_metadata) && !actor.permissions.has("config:manage")) {
@@ -87,7 +103,11 @@ export async function updateUser(actor: Actor, userId: string, input: UpdateUser
     const row = await prisma
       .$transaction(async (tx) => {
         if (guardAdministrators) await lockAdministrators(tx);
-        const updated = await tx.user.update({ where: { id: userId }, data, select: userSelect });
+        const updated = await tx.user.update({
+          where: expected === undefined ? { id: userId } : { id: userId, version },
+          data,
+          select: { ...userSelect, version: true },
+        });
         if (endsApplicationSessions) await tx.$executeRaw(revokeOidcStateStatement(userId));
         if (guardAdministrators) await assertAnAdministratorRemains(tx, data.appMetadata === undefined ? undefined : "app_metadata");
         await enqueueUserEvents(tx, actor, { kind: "update", user: updated, original: current }, tenant);
@@ -104,8 +124,8 @@ export async function updateUser(actor: Actor, userId: string, input: UpdateUser
         });
         return updated;
       })
-      .catch(mapPrismaError);
-    return toUserProfile(row);
+      .catch((error: unknown) => refuseStaleWrite(error, userId, expected));
+    return { user: toUserProfile(row), version: row.version };
   });
 }
 

@@ -22,6 +22,8 @@ export interface CallOptions {
   body?: unknown;
   query?: Record<string, string | number>;
   id?: string;
+  /** Extra request headers, e.g. If-Match. */
+  headers?: Record<string, string>;
 }
 
 /** Calls an exported route handler the way Next does: a real Request and a params promise. */
@@ -30,6 +32,7 @@ export async function call<P>(handler: Handler<P>, method: string, options: Call
   for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, String(value));
   const headers = new Headers({ "user-agent": "vitest-api", "x-forwarded-for": "203.0.113.7" });
   if (options.token) headers.set("authorization", `Bearer ${options.token}`);
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
   let body: string | undefined;
   if (options.body !== undefined) {
     headers.set("content-type", "application/json");

@@ -36,7 +36,13 @@ async function secondAdministrator(email: string): Promise<Actor> {
 
 /** Puts Ian back as the only unblocked Administrator and removes the test's second one. */
 afterEach(async () => {
-  await db().prisma.user.update({ where: { id: admins.ian.id }, data: { blocked: false, appMetadata: { roles: [ADMINISTRATOR], department: "IT", memberships: ["IT"] } } });
+  // Ian is gone when the second Administrator won a race to delete each other: he comes back with his id.
+  const ian = { blocked: false, appMetadata: { roles: [ADMINISTRATOR], department: "IT", memberships: ["IT"] } };
+  await db().prisma.user.upsert({
+    where: { id: admins.ian.id },
+    update: ian,
+    create: { ...ian, id: admins.ian.id, email: admins.ian.email, connectionId: admins.ian.profile.connection_id },
+  });
   await db().prisma.user.deleteMany({ where: { email: { startsWith: "second-admin" } } });
 });
 

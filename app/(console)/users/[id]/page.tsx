@@ -16,35 +16,36 @@ import { membershipOptionsForForm } from "@/lib/departments/memberships";
 import { DomainError } from "@/lib/errors";
 import { getConsoleSettings } from "@/lib/hooks/console-settings";
 import { listGrantedApplications, listRecentSignIns } from "@/lib/oidc/user-activity";
-import { getUser } from "@/lib/users/get-user";
-import { membershipsOf, type UserProfile } from "@/lib/users/profile";
+import { getVersionedUser, type VersionedUser } from "@/lib/users/get-user";
+import { membershipsOf } from "@/lib/users/profile";
 
 type Props = { params: Promise<{ id: string }> };
 
 /** The user of this request, loaded once for the title and the page (the Access Hook runs once). */
-const loadUser = cache(async (id: string): Promise<{ actor: Actor; user: UserProfile | DomainError }> => {
+const loadUser = cache(async (id: string): Promise<{ actor: Actor } & (VersionedUser | { refusal: DomainError })> => {
   const actor = await requireSessionActor();
   try {
-    return { actor, user: await getUser(actor, id) };
+    return { actor, ...(await getVersionedUser(actor, id)) };
   } catch (error) {
-    if (error instanceof DomainError) return { actor, user: error };
+    if (error instanceof DomainError) return { actor, refusal: error };
     throw error;
   }
 });
 
 /** The tab's title names the user when the admin may read them. */
 export async function generateMetadata({ params }: Props) {
-  const { user } = await loadUser((await params).id);
-  return { title: `${user instanceof DomainError ? "User" : user.email} · Users · Delegate` };
+  const loaded = await loadUser((await params).id);
+  return { title: `${"refusal" in loaded ? "User" : loaded.user.email} · Users · Delegate` };
 }
 
 export default async function UserPage({ params }: Props) {
-  const { actor, user } = await loadUser((await params).id);
-  if (user instanceof DomainError) {
-    if (user.code === "not_found") notFound();
-    if (user.code === "forbidden") return <Forbidden title="User" message={user.message} />;
-    throw user;
+  const loaded = await loadUser((await params).id);
+  if ("refusal" in loaded) {
+    if (loaded.refusal.code === "not_found") notFound();
+    if (loaded.refusal.code === "forbidden") return <Forbidden title="User" message={loaded.refusal.message} />;
+    throw loaded.refusal;
   }
+  const { actor, user, version } = loaded;
   const [auditView, membershipOptions, settings, signIns, granted] = await Promise.all([
     listUserAuditEntries(actor, user),
     membershipOptionsForForm(actor),
@@ -155,7 +156,7 @@ export default async function UserPage({ params }: Props) {
           <EditUserForm
             user={{
               user_id: user.user_id,
-              updated_at: user.updated_at,
+              version,
               email: user.email,
               username: user.username,
               name: user.name,
