@@ -9,6 +9,7 @@
 import http from "node:http";
 import next from "next";
 import { getConfig } from "@/lib/config";
+import { pinClientAddress } from "@/lib/http/client-address";
 import { handleOidcRequest, isOidcPath } from "@/lib/oidc/http";
 
 function option(flag: string): string | undefined {
@@ -31,7 +32,9 @@ await app.prepare();
  */
 let markReady: () => void;
 const ready = new Promise<void>((resolve) => (markReady = resolve));
+const trustedHops = getConfig().DELEGATE_TRUSTED_PROXY_HOPS;
 const server = http.createServer((req, res) => {
+  pinClientAddress(req, trustedHops);
   if (!isOidcPath(new URL(req.url ?? "/", "http://localhost").pathname)) return void handle(req, res);
   void ready.then(() => handleOidcRequest(req, res));
 });
