@@ -211,7 +211,9 @@ async function runValidationFunction(
 
 /**
  * Only Administrators write metadata freely (`app_metadata.roles` makes admins). Other admins may
- * set only the metadata keys that the Settings Query Hook declares as user fields of the form.
+ * set only the metadata paths that the Settings Query Hook declares as user fields of the form: a
+ * declared `app_metadata.profile.department` allows that path and what lies under it, never a sibling
+ * such as `app_metadata.profile.salary`, nor a non-object value replacing `app_metadata.profile`.
  */
 export function assertMetadataAllowed(
   actor: Actor,
@@ -220,12 +222,18 @@ export function assertMetadataAllowed(
   mode: "create" | "edit",
 ): void {
   if (actor.permissions.has("config:manage")) return;
-  const declared = new Set(settings.userFields.filter((field) => field[mode]).map((field) => field.property.split(".").slice(0, 2).join(".")));
+  const declared = settings.userFields.filter((field) => field[mode]).map((field) => field.property);
   for (const root of ["app_metadata", "user_metadata"] as const) {
-    for (const key of Object.keys(input[root] ?? {})) {
-      if (!declared.has(`${root}.${key}`)) {
-        throw new DomainError("forbidden", `Only Administrators can set ${root}.${key}.`, { [root]: `Only Administrators can set ${root}.${key}.` });
+    const pending: [string, unknown][] = Object.entries(input[root] ?? {}).map(([key, value]) => [`${root}.${key}`, value]);
+    while (pending.length > 0) {
+      const [path, value] = pending.pop()!;
+      if (declared.includes(path)) continue;
+      const leadsToDeclared = declared.some((property) => property.startsWith(`${path}.`));
+      if (leadsToDeclared && value !== null && typeof value === "object" && !Array.isArray(value)) {
+        for (const [key, child] of Object.entries(value)) pending.push([`${path}.${key}`, child]);
+        continue;
       }
+      throw new DomainError("forbidden", `Only Administrators can set ${path}.`, { [root]: `Only Administrators can set ${path}.` });
     }
   }
 }

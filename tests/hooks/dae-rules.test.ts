@@ -335,3 +335,32 @@ describe("Settings Query Hook languageDictionary.labels", () => {
     expect(listColumns(settings).map((column) => column.label)).toEqual(["Fonction", "Code"]);
   });
 });
+
+describe("a declared metadata user field", () => {
+  const declareDepartment = () =>
+    install(
+      "settings",
+      `function (ctx, cb) { cb(null, { userFields: [
+        { property: 'app_metadata.profile.department', label: 'Department', create: { type: 'text' } }
+      ] }); }`,
+    );
+
+  it("lets a department admin write that path, and nothing beside it under the same key", async () => {
+    await declareDepartment();
+    const created = await createUser(admins.kelly, newUser({ memberships: ["Finance"], app_metadata: { profile: { department: "Finance" } } }));
+    expect(created.app_metadata).toEqual({ memberships: ["Finance"], profile: { department: "Finance" } });
+
+    const sibling = await errorOf(createUser(admins.kelly, newUser({ memberships: ["Finance"], app_metadata: { profile: { department: "Finance", salary: 90000 } } })));
+    expect([sibling.status, sibling.message]).toEqual([403, "Only Administrators can set app_metadata.profile.salary."]);
+    const replaced = await errorOf(createUser(admins.kelly, newUser({ memberships: ["Finance"], app_metadata: { profile: "everything" } })));
+    expect([replaced.status, replaced.message]).toEqual([403, "Only Administrators can set app_metadata.profile."]);
+    const otherKey = await errorOf(createUser(admins.kelly, newUser({ memberships: ["Finance"], app_metadata: { roles: ["Delegated Admin - Administrator"] } })));
+    expect([otherKey.status, otherKey.message]).toEqual([403, "Only Administrators can set app_metadata.roles."]);
+  });
+
+  it("allows what lies under the declared path itself", async () => {
+    await declareDepartment();
+    const created = await createUser(admins.kelly, newUser({ memberships: ["Finance"], app_metadata: { profile: { department: { name: "Finance", code: 7 } } } }));
+    expect(created.app_metadata).toEqual({ memberships: ["Finance"], profile: { department: { name: "Finance", code: 7 } } });
+  });
+});
