@@ -38,11 +38,12 @@ describe("createUser", () => {
   });
 
   it("turns a duplicate email in the connection into a field error on email", async () => {
-    const error = await createUser(admins.kelly, input({ email: "NEW.person@example.com" })).catch((e) => e);
+    await createUser(admins.kelly, input({ email: "Dup.Person@example.com" }));
+    const error = await createUser(admins.kelly, input({ email: "DUP.person@example.com" })).catch((e) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect(error.status).toBe(409);
     expect(error.fieldErrors).toEqual({ email: "A user with this email already exists in this connection." });
-    const failure = await db().prisma.auditLog.findFirst({ where: { action: "user.create", result: "failure" } });
+    const failure = await db().prisma.auditLog.findFirst({ where: { action: "user.create", result: "failure", targetEmail: "dup.person@example.com" } });
     expect(failure?.errorMessage).toBe("A user with this email already exists in this connection.");
   });
 
@@ -112,9 +113,10 @@ describe("createUser", () => {
     });
 
     it("accepts an email that exists in another connection", async () => {
-      const user = await createUser(admins.kelly, input({ connection: "Named-DB", username: "new.person" }));
-      expect(user).toMatchObject({ email: "new.person@example.com", connection: "Named-DB" });
-      expect(await db().prisma.user.count({ where: { email: "new.person@example.com" } })).toBe(2);
+      await createUser(admins.kelly, input({ email: "both.connections@example.com" }));
+      const user = await createUser(admins.kelly, input({ email: "both.connections@example.com", connection: "Named-DB", username: "both.connections" }));
+      expect(user).toMatchObject({ email: "both.connections@example.com", connection: "Named-DB" });
+      expect(await db().prisma.user.count({ where: { email: "both.connections@example.com" } })).toBe(2);
     });
   });
 
