@@ -7,7 +7,7 @@ import type { Actor } from "@/lib/auth/actor";
 import type { DeliveryWorker } from "@/lib/delivery/worker";
 import { createWebhookEndpointSchema } from "@/lib/schemas/webhook";
 import { createWebhookEndpoint } from "@/lib/webhooks/create-endpoint";
-import { startReceiver, type Receiver } from "../delivery/support/receiver";
+import { eventsDispatchedFor, startReceiver, type Receiver } from "../delivery/support/receiver";
 import { startTestWorker } from "../delivery/support/worker";
 import { useTestDatabase } from "../helpers/db";
 import { seedAndLoadAdmins, type DemoAdmin } from "../helpers/fixtures";
@@ -85,6 +85,8 @@ describe("webhooks", () => {
   });
 
   it("delivers user.login.success, FusionAuth-style and signed per Standard Webhooks", async () => {
+    // The other test's sign-in (from 198.51.100.40) is fanned out first, so it never reaches this endpoint.
+    await eventsDispatchedFor(db().prisma, personId);
     const endpoint = await createWebhookEndpoint(admins.ian, createWebhookEndpointSchema.parse({ url: `${receiver.url}/login`, eventTypes: ["user.login.success"] }));
     const rp = await startAuthorization(issuer, app.client_id, app.client_secret);
     const signedIn = await signInThroughPage(new Browser("198.51.100.41"), rp, issuer, "two@example.com", "Correct-horse-9");
