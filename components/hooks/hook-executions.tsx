@@ -30,6 +30,7 @@ export function HookExecutions({ executions, name }: { executions: HookExecution
     return <p className="empty panel">No executions of the {name} are recorded yet.</p>;
   }
   return (
+    <div className="table-wrap">
     <table className={styles.executions}>
       <caption className="visually-hidden">Recent executions of the {name}, newest first</caption>
       <thead>
@@ -81,5 +82,6 @@ export function HookExecutions({ executions, name }: { executions: HookExecution
         })}
       </tbody>
     </table>
+    </div>
   );
 }

@@ -59,6 +59,7 @@ export function HookSecretsPanel({ secrets }: { secrets: { name: string; updated
         </Notice>
       )}
       {secrets.length ? (
+        <div className="table-wrap">
         <table>
           <caption className="visually-hidden">Saved secrets</caption>
           <thead>
@@ -95,6 +96,7 @@ export function HookSecretsPanel({ secrets }: { secrets: { name: string; updated
             ))}
           </tbody>
         </table>
+        </div>
       ) : (
         <p className="muted">No secrets yet.</p>
       )}

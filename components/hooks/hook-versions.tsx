@@ -74,6 +74,7 @@ export function HookVersions({
         </section>
       )}
       {versions.length ? (
+        <div className="table-wrap">
         <table>
           <caption className="visually-hidden">Versions of the {name}, newest first</caption>
           <thead>
@@ -131,6 +132,7 @@ export function HookVersions({
             ))}
           </tbody>
         </table>
+        </div>
       ) : (
         <p className="empty panel">No versions yet: the first Save creates version 1.</p>
       )}
