@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { AUTH0_FILTER_HOOK_SAMPLE } from "../tests/helpers/published-filter-hook";
-import { ADMINS, createUser, searchUsers, signIn, uniqueEmail } from "./fixtures";
+import { ADMINS, createUser, searchUsers, signIn, toast, uniqueEmail } from "./fixtures";
 
 /*
  * Issue 9: a Filter Hook written for Auth0's Delegated Administration extension works unchanged. Ian
@@ -57,7 +57,7 @@ test("Auth0's Filter Hook sample, pasted into Monaco: Kelly sees only Finance, a
   await expect(ian.locator(".monaco-editor .view-lines")).toContainText("Return the lucene query.");
   await expect(ian.getByRole("region", { name: "Code" }).locator("p[aria-live]")).toHaveText("No syntax errors.");
   await ian.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(ian.getByRole("main").getByRole("status")).toHaveText(`Saved as version ${previous + 1}.`);
+  await expect(toast(ian)).toHaveText(`Saved as version ${previous + 1}.`);
   // Saved verbatim: the stored code is what Auth0's page shows.
   await ian.goto("/hooks/filter");
   await expect(ian.locator(".monaco-editor .view-lines")).toContainText(`return callback(null, 'app_metadata.department:"' + department + '"');`);
@@ -90,7 +90,7 @@ test("Auth0's Filter Hook sample, pasted into Monaco: Kelly sees only Finance, a
   const versionRow = ian.getByRole("row").filter({ has: ian.getByRole("rowheader", { name: String(previous), exact: true }) });
   await versionRow.getByRole("button", { name: "Restore" }).click();
   await ian.getByRole("dialog", { name: `Restore version ${previous}?` }).getByRole("button", { name: `Restore version ${previous}` }).click();
-  await expect(ian.getByRole("main").getByRole("status")).toHaveText(`Version ${previous} restored as version ${previous + 2}.`);
+  await expect(toast(ian)).toHaveText(`Version ${previous} restored as version ${previous + 2}.`);
   await ian.context().close();
 });
 
