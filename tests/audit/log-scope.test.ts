@@ -1,6 +1,7 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { listAuditActions, listAuditLog, listUserAuditEntries } from "@/lib/audit/list-audit";
+import { clearAllMemos } from "@/lib/cache/memo";
 import { DomainError } from "@/lib/errors";
 import { DEMO_FILTER_HOOK } from "@/lib/hooks/demo-hooks";
 import { saveHook } from "@/lib/hooks/manage/save-hook";
@@ -106,8 +107,19 @@ describe("the logs page under the Filter Hook", () => {
 });
 
 describe("read:logs through the Access Hook", () => {
+  let installedAt: Date;
+  const denyFinanceLogs = () => saveHook(admins.ian, { kind: "access", code: ACCESS_HOOK_DENYING_FINANCE_LOGS, enabled: true, timeoutMs: 1_000 });
   beforeAll(async () => {
-    await saveHook(admins.ian, { kind: "access", code: ACCESS_HOOK_DENYING_FINANCE_LOGS, enabled: true, timeoutMs: 1_000 });
+    installedAt = new Date();
+    await denyFinanceLogs();
+  });
+  // The Access Hook and the audit entries of its saves are this block's own: the other block, in any
+  // order, sees the log as beforeAll made it.
+  afterAll(async () => {
+    await db().prisma.hookVersion.deleteMany({ where: { kind: "access" } });
+    await db().prisma.hook.deleteMany({ where: { kind: "access" } });
+    await db().prisma.auditLog.deleteMany({ where: { action: "hook.save", createdAt: { gte: installedAt } } });
+    clearAllMemos();
   });
 
   it("hides a user's page entries when the hook refuses read:logs, with its message", async () => {
@@ -126,8 +138,12 @@ describe("read:logs through the Access Hook", () => {
 
   it("fails closed when the hook fails", async () => {
     await saveHook(admins.ian, { kind: "access", code: "function (ctx, callback) { throw new Error('hook bug'); }", enabled: true, timeoutMs: 1_000 });
-    const view = await listUserAuditEntries(admins.ian, sales);
-    expect(view.allowed).toBe(false);
-    await expect(list(admins.aud, { user_id: sales.user_id })).rejects.toMatchObject({ status: 403 });
+    try {
+      const view = await listUserAuditEntries(admins.ian, sales);
+      expect(view.allowed).toBe(false);
+      await expect(list(admins.aud, { user_id: sales.user_id })).rejects.toMatchObject({ status: 403 });
+    } finally {
+      await denyFinanceLogs();
+    }
   });
 });
