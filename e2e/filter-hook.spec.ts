@@ -58,39 +58,43 @@ test("Auth0's Filter Hook sample, pasted into Monaco: Kelly sees only Finance, a
   await expect(ian.getByRole("region", { name: "Code" }).locator("p[aria-live]")).toHaveText("No syntax errors.");
   await ian.getByRole("button", { name: "Save", exact: true }).click();
   await expect(toast(ian)).toHaveText(`Saved as version ${previous + 1}.`);
-  // Saved verbatim: the stored code is what Auth0's page shows.
-  await ian.goto("/hooks/filter");
-  await expect(ian.locator(".monaco-editor .view-lines")).toContainText(`return callback(null, 'app_metadata.department:"' + department + '"');`);
+  try {
+    // Saved verbatim: the stored code is what Auth0's page shows.
+    await ian.goto("/hooks/filter");
+    await expect(ian.locator(".monaco-editor .view-lines")).toContainText(`return callback(null, 'app_metadata.department:"' + department + '"');`);
 
-  // Ian (IT) still sees everyone; his query searches give the figures Kelly's list must match.
-  await searchUsers(ian, 'app_metadata.department:"Finance"');
-  const finance = await listedTotal(ian);
-  await searchUsers(ian, 'app_metadata.department:"Finance" AND email:*@example.com');
-  const financeAtExample = await listedTotal(ian);
-  await searchUsers(ian, "email:*@example.com");
-  expect(await listedTotal(ian)).toBeGreaterThan(financeAtExample);
+    // Ian (IT) still sees everyone; his query searches give the figures Kelly's list must match.
+    await searchUsers(ian, 'app_metadata.department:"Finance"');
+    const finance = await listedTotal(ian);
+    await searchUsers(ian, 'app_metadata.department:"Finance" AND email:*@example.com');
+    const financeAtExample = await listedTotal(ian);
+    await searchUsers(ian, "email:*@example.com");
+    expect(await listedTotal(ian)).toBeGreaterThan(financeAtExample);
 
-  await signIn(page, ADMINS.kelly);
-  await page.goto("/users?per_page=100");
-  expect(await listedTotal(page)).toBe(finance);
-  await expect(membershipCells(page).first()).toBeVisible();
-  for (const memberships of await membershipCells(page).allInnerTexts()) expect(memberships).toContain("Finance");
+    await signIn(page, ADMINS.kelly);
+    await page.goto("/users?per_page=100");
+    expect(await listedTotal(page)).toBe(finance);
+    await expect(membershipCells(page).first()).toBeVisible();
+    for (const memberships of await membershipCells(page).allInnerTexts()) expect(memberships).toContain("Finance");
 
-  await searchUsers(page, "email:*@example.com");
-  expect(await listedTotal(page)).toBe(financeAtExample);
-  for (const memberships of await membershipCells(page).allInnerTexts()) expect(memberships).toContain("Finance");
-  // Her own query, even one naming an HR user, only finds Finance users.
-  await searchUsers(page, `email:${financeEmail.split("@")[0]}* OR email:${hrEmail}`);
-  await expect(page.getByRole("link", { name: financeEmail })).toBeVisible();
-  await expect(page.getByRole("link", { name: hrEmail })).toHaveCount(0);
-  expect(await listedTotal(page)).toBe(1);
+    await searchUsers(page, "email:*@example.com");
+    expect(await listedTotal(page)).toBe(financeAtExample);
+    for (const memberships of await membershipCells(page).allInnerTexts()) expect(memberships).toContain("Finance");
+    // Her own query, even one naming an HR user, only finds Finance users.
+    await searchUsers(page, `email:${financeEmail.split("@")[0]}* OR email:${hrEmail}`);
+    await expect(page.getByRole("link", { name: financeEmail })).toBeVisible();
+    await expect(page.getByRole("link", { name: hrEmail })).toHaveCount(0);
+    expect(await listedTotal(page)).toBe(1);
 
-  // Ian restores the demo tenant's Filter Hook for the other tests.
-  await openFilterHook(ian);
-  const versionRow = ian.getByRole("row").filter({ has: ian.getByRole("rowheader", { name: String(previous), exact: true }) });
-  await versionRow.getByRole("button", { name: "Restore" }).click();
-  await ian.getByRole("dialog", { name: `Restore version ${previous}?` }).getByRole("button", { name: `Restore version ${previous}` }).click();
-  await expect(toast(ian)).toHaveText(`Version ${previous} restored as version ${previous + 2}.`);
+  } finally {
+    // Even when a step above fails, so that a failure here does not spread to the other tests.
+    // Ian restores the demo tenant's Filter Hook for the other tests.
+    await openFilterHook(ian);
+    const versionRow = ian.getByRole("row").filter({ has: ian.getByRole("rowheader", { name: String(previous), exact: true }) });
+    await versionRow.getByRole("button", { name: "Restore" }).click();
+    await ian.getByRole("dialog", { name: `Restore version ${previous}?` }).getByRole("button", { name: `Restore version ${previous}` }).click();
+    await expect(toast(ian)).toHaveText(`Version ${previous} restored as version ${previous + 2}.`);
+  }
   await ian.context().close();
 });
 
