@@ -38,26 +38,23 @@ export class PostgresOidcAdapter implements Adapter {
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     if (this.kind === "Client") return clientMetadataFor(id);
-    const db = await getDatabase();
-    const [row] = await db.query<PayloadRow>(Prisma.sql`
-      SELECT payload, consumed_at FROM oidc_payloads
-      WHERE kind = ${this.kind} AND id = ${id} AND (expires_at IS NULL OR expires_at > now())`);
-    return found(row);
+    return this.findWhere(Prisma.sql`id = ${id}`);
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    const db = await getDatabase();
-    const [row] = await db.query<PayloadRow>(Prisma.sql`
-      SELECT payload, consumed_at FROM oidc_payloads
-      WHERE kind = ${this.kind} AND uid = ${uid} AND (expires_at IS NULL OR expires_at > now())`);
-    return found(row);
+    return this.findWhere(Prisma.sql`uid = ${uid}`);
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    return this.findWhere(Prisma.sql`user_code = ${userCode}`);
+  }
+
+  /** The unexpired payload of this kind matching `condition`. */
+  private async findWhere(condition: Prisma.Sql): Promise<AdapterPayload | undefined> {
     const db = await getDatabase();
     const [row] = await db.query<PayloadRow>(Prisma.sql`
       SELECT payload, consumed_at FROM oidc_payloads
-      WHERE kind = ${this.kind} AND user_code = ${userCode} AND (expires_at IS NULL OR expires_at > now())`);
+      WHERE kind = ${this.kind} AND ${condition} AND (expires_at IS NULL OR expires_at > now())`);
     return found(row);
   }
 
