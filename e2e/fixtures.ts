@@ -73,6 +73,8 @@ export const alertIn = (page: Page) => page.getByRole("main").getByRole("alert")
 
 export async function fillCreateForm(page: Page, user: NewUser): Promise<void> {
   await page.getByLabel("Email").fill(user.email);
+  // The form offers an invitation first; these users get a password set by the admin.
+  await page.getByLabel("Set a password").check();
   await page.getByLabel("Password", { exact: true }).fill(user.password ?? USER_PASSWORD);
   await page.getByLabel("Repeat password").fill(user.password ?? USER_PASSWORD);
   // The demo tenant's Write Hook (the seed's sample) refuses a user without a department.

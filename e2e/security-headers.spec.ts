@@ -108,6 +108,11 @@ test("a malformed or oversized server-action body gets a 400 or 413 with a messa
   expect((await oversized.json()).message).toBe(
     "The form is larger than 1 MB, the most the console accepts in one request. Shorten what you entered and try again.",
   );
+  // Arguments with files come as multipart; a part that is not JSON made the framework's decoder answer 500.
+  const { "content-type": _textType, ...multipartHeaders } = headers;
+  const badPart = await request.post("/users/new", { headers: multipartHeaders, multipart: { 0: "not json" } });
+  expect(badPart.status()).toBe(400);
+  expect((await badPart.json()).message).toBe("The form could not be read: its body is not valid JSON. Reload the page and try again.");
   const crossSite = await request.post("/users/new", { headers: { ...headers, origin: "http://evil.example", "x-forwarded-host": "evil.example" }, data: "[]" });
   expect(crossSite.status()).toBe(403);
 });

@@ -25,6 +25,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
     ...(can(actor, "logs:read") ? [{ href: "/logs", label: "Logs" }] : []),
     ...(can(actor, "config:manage") ? [{ href: "/hooks", label: "Hooks" }] : []),
     ...(can(actor, "config:manage") ? [{ href: "/webhooks", label: "Webhooks" }] : []),
+    ...(can(actor, "config:manage") ? [{ href: "/mail", label: "Mail" }] : []),
     ...(can(actor, "config:manage") ? [{ href: "/settings/api-tokens", label: "API tokens" }] : []),
     ...(can(actor, "config:manage") ? [{ href: "/settings/applications", label: "Applications" }] : []),
   ];

@@ -20,7 +20,11 @@ export function ChangePasswordForm({ userId }: { userId: string }) {
       return;
     }
     run(
-      () => updateUserAction({ user_id: userId, changes: { password } }),
+      () =>
+        updateUserAction({
+          user_id: userId,
+          changes: { password, password_change_required: form.get("password_change_required") === "on" },
+        }),
       () => {
         formElement.reset();
         toast("The password is changed.");
@@ -50,6 +54,9 @@ export function ChangePasswordForm({ userId }: { userId: string }) {
           error={fieldError("repeatPassword")}
         />
       </div>
+      <label className="checkbox">
+        <input type="checkbox" name="password_change_required" /> Require a change at next sign-in (a temporary password)
+      </label>
       <button type="submit" disabled={pending}>
         {pending ? "Changing password…" : "Change password"}
       </button>

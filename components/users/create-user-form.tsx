@@ -72,6 +72,8 @@ export function CreateUserForm({
   const toast = useToast();
   const { error, pending, run, fieldError } = useAction();
   const [connection, setConnection] = useState(connections[0]?.name ?? "");
+  const [passwordMode, setPasswordMode] = useState<"invite" | "password">("invite");
+  const invite = passwordMode === "invite";
   const requiresUsername = connections.find((c) => c.name === connection)?.requiresUsername ?? false;
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -86,8 +88,14 @@ export function CreateUserForm({
           user_metadata: extra.user_metadata,
           app_metadata: extra.app_metadata,
           email: text("email"),
-          password: text("password"),
-          repeatPassword: text("repeatPassword"),
+          send_invitation: invite,
+          ...(invite
+            ? {}
+            : {
+                password: text("password"),
+                repeatPassword: text("repeatPassword"),
+                password_change_required: form.get("password_change_required") === "on",
+              }),
           connection: text("connection"),
           username: requiresUsername ? text("username") : undefined,
           memberships: [...form.getAll("memberships").map(String), ...typedMemberships(text("newMemberships"))],
@@ -105,24 +113,47 @@ export function CreateUserForm({
     <form onSubmit={onSubmit} noValidate aria-label="Create user" className="panel form-narrow">
       <FormAlert error={error} />
       <TextField id="email" name="email" label="Email" type="email" autoComplete="off" required error={fieldError("email")} />
-      <TextField
-        id="password"
-        name="password"
-        label="Password"
-        type="password"
-        autoComplete="new-password"
-        required
-        error={fieldError("password")}
-      />
-      <TextField
-        id="repeatPassword"
-        name="repeatPassword"
-        label="Repeat password"
-        type="password"
-        autoComplete="new-password"
-        required
-        error={fieldError("repeatPassword")}
-      />
+      <fieldset className="field">
+        <legend>Password</legend>
+        <label>
+          <input type="radio" name="passwordMode" value="invite" checked={invite} onChange={() => setPasswordMode("invite")} /> Send an
+          invitation: the user chooses their password through a link mailed to them (valid 7 days)
+        </label>
+        <label>
+          <input type="radio" name="passwordMode" value="password" checked={!invite} onChange={() => setPasswordMode("password")} /> Set a
+          password
+        </label>
+      </fieldset>
+      {invite && fieldError("password") && (
+        <p role="alert" className="alert">
+          {fieldError("password")}
+        </p>
+      )}
+      {!invite && (
+        <>
+          <TextField
+            id="password"
+            name="password"
+            label="Password"
+            type="password"
+            autoComplete="new-password"
+            required
+            error={fieldError("password")}
+          />
+          <TextField
+            id="repeatPassword"
+            name="repeatPassword"
+            label="Repeat password"
+            type="password"
+            autoComplete="new-password"
+            required
+            error={fieldError("repeatPassword")}
+          />
+          <label className="checkbox">
+            <input type="checkbox" name="password_change_required" /> Require a change at next sign-in
+          </label>
+        </>
+      )}
       <SelectField
         id="connection"
         name="connection"

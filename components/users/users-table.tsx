@@ -35,6 +35,7 @@ export function UsersTable({
   input,
   columns,
   displayed = {},
+  invited = [],
 }: {
   users: UserProfile[];
   input: ListUsersInput;
@@ -42,6 +43,8 @@ export function UsersTable({
   columns: { property: string; label: string }[];
   /** Cells computed on the server by the columns' `display` functions: displayed[userId][property]. */
   displayed?: Record<string, Record<string, string>>;
+  /** Users whose invitation is open (no password chosen yet). */
+  invited?: string[];
 }) {
   return (
     <div className="table-wrap">
@@ -89,9 +92,11 @@ export function UsersTable({
                 <td key={column.property}>{displayed[user.user_id]?.[column.property] ?? displayValue(user, column.property)}</td>
               ))}
               <td>
-                {/* One status: blocked wins over an unverified email. */}
+                {/* One status: blocked wins over an open invitation, which wins over an unverified email. */}
                 {user.blocked ? (
                   <span className="badge danger">Blocked</span>
+                ) : invited.includes(user.user_id) ? (
+                  <span className="badge">Invited</span>
                 ) : user.email_verified ? (
                   <span className="badge ok">Active</span>
                 ) : (

@@ -215,3 +215,21 @@ describe("forgot password", () => {
     await settleResetRequests();
   });
 });
+
+describe("the forced password change", () => {
+  it("asks for the temporary password and a different new one, then clears the demand", async () => {
+    const { changeRequiredPassword, passwordChangeRequired } = await import("@/lib/account/required-change");
+    const user = await createUser(admins.ian, createUserSchema.parse({ email: "forced@acme.test", connection: DEMO_CONNECTION, password: "Temporary-1", password_change_required: true }));
+    expect(await passwordChangeRequired(user.user_id)).toBe(true);
+    const wrong = await changeRequiredPassword(user.user_id, { currentPassword: "Wrong-1", password: "Chosen-pw-2", repeatPassword: "Chosen-pw-2" }, request).catch((e) => e);
+    expect(wrong.fieldErrors).toEqual({ currentPassword: "This is not your current (temporary) password." });
+    const same = await changeRequiredPassword(user.user_id, { currentPassword: "Temporary-1", password: "Temporary-1", repeatPassword: "Temporary-1" }, request).catch((e) => e);
+    expect(same.fieldErrors).toEqual({ password: "Choose a password different from the temporary one." });
+    await changeRequiredPassword(user.user_id, { currentPassword: "Temporary-1", password: "Chosen-pw-2", repeatPassword: "Chosen-pw-2" }, request);
+    expect(await passwordChangeRequired(user.user_id)).toBe(false);
+    const row = await db().prisma.user.findUniqueOrThrow({ where: { id: user.user_id } });
+    expect(await verifyPassword(row.passwordHash, "Chosen-pw-2")).toBe(true);
+    const again = await changeRequiredPassword(user.user_id, { currentPassword: "Chosen-pw-2", password: "Third-pw-3", repeatPassword: "Third-pw-3" }, request).catch((e) => e);
+    expect(again.status).toBe(409);
+  });
+});

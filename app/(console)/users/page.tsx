@@ -2,6 +2,7 @@ import Link from "next/link";
 import { UserFilters } from "@/components/users/user-filters";
 import { listQuery } from "@/components/users/list-query";
 import { UsersTable } from "@/components/users/users-table";
+import { accountStates } from "@/lib/account/account-state";
 import { Pager } from "@/components/ui/pager";
 import { hrefWith } from "@/components/ui/query";
 import { can } from "@/lib/auth/actor";
@@ -81,7 +82,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       )}
       {page.users.length > 0 ? (
         <>
-          <UsersTable users={page.users} input={input} columns={settings ? listColumns(settings) : []} displayed={displayed.cells} />
+          <UsersTable
+            users={page.users}
+            input={input}
+            columns={settings ? listColumns(settings) : []}
+            displayed={displayed.cells}
+            invited={[...(await accountStates(page.users.map((u) => u.user_id)))].filter(([, state]) => state.invited).map(([id]) => id)}
+          />
           <Pager
             path="/users"
             query={{ ...listQuery(input), page: undefined }}

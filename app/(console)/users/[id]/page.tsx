@@ -9,6 +9,8 @@ import { ChangePasswordForm } from "@/components/users/change-password-form";
 import { EditUserForm } from "@/components/users/edit-user-form";
 import { ApplicationActivity } from "@/components/users/application-activity";
 import { UserActions } from "@/components/users/user-actions";
+import { AccountLinkActions } from "@/components/users/account-link-actions";
+import { accountStates } from "@/lib/account/account-state";
 import { listUserAuditEntries } from "@/lib/audit/list-audit";
 import { can, type Actor } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
@@ -46,13 +48,15 @@ export default async function UserPage({ params }: Props) {
     throw loaded.refusal;
   }
   const { actor, user, version } = loaded;
-  const [auditView, membershipOptions, settings, signIns, granted] = await Promise.all([
+  const [auditView, membershipOptions, settings, signIns, granted, states] = await Promise.all([
     listUserAuditEntries(actor, user),
     membershipOptionsForForm(actor),
     getConsoleSettings(actor).catch(() => null),
     listRecentSignIns(actor, user),
     listGrantedApplications(actor, user),
+    accountStates([user.user_id]),
   ]);
+  const account = states.get(user.user_id);
   const memberships = membershipsOf(user);
   const canWrite = can(actor, "users:write");
   const canEditMetadata = canWrite && can(actor, "config:manage");
@@ -65,6 +69,8 @@ export default async function UserPage({ params }: Props) {
         <h1>{user.email}</h1>
         <div>
           {user.blocked && <span className="badge danger">Blocked</span>}
+          {account?.invited && <span className="badge">Invited</span>}
+          {account?.passwordChangeRequired && <span className="badge">Must change password</span>}
           {user.email_verified ? <span className="badge ok">Email verified</span> : <span className="badge">Email not verified</span>}
         </div>
       </div>
@@ -77,6 +83,7 @@ export default async function UserPage({ params }: Props) {
           isSelf={isSelf}
         />
       )}
+      {canWrite && !isSelf && <AccountLinkActions userId={user.user_id} email={user.email} invited={account?.invited ?? false} />}
 
       <section aria-labelledby="profile-title" className="panel">
         <h2 id="profile-title">Profile</h2>

@@ -1,0 +1,32 @@
+import Link from "next/link";
+import { AccountPage, LinkProblem } from "@/components/account/account-page";
+import { NewPasswordForm } from "@/components/account/new-password-form";
+import { linkPage } from "@/lib/account/link-page";
+import { resetPasswordAction } from "@/lib/actions/account";
+
+export const dynamic = "force-dynamic";
+// The token is in the URL: no Referer header may carry it elsewhere.
+export const metadata = { referrer: "no-referrer" as const };
+
+export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const page = await linkPage("password_reset", (await searchParams).token);
+  return (
+    <AccountPage title="Choose a new password">
+      {page.ok ? (
+        <>
+          <p>
+            For <strong>{page.email}</strong>. Saving it signs you out everywhere.
+          </p>
+          <NewPasswordForm token={page.token} email={page.email} policy={page.policy} submitLabel="Change my password" action={resetPasswordAction} />
+        </>
+      ) : (
+        <>
+          <LinkProblem message={page.message} />
+          <p>
+            <Link href="/account/forgot-password">Ask for a new link</Link>
+          </p>
+        </>
+      )}
+    </AccountPage>
+  );
+}
