@@ -4,7 +4,7 @@ import { useState, useTransition } from "react";
 import { forgotPasswordAction, type AccountResult } from "@/lib/actions/account";
 
 /** "Forgot your password?": the same answer for every email; only a throttled address gets an error. */
-export function ForgotPasswordForm() {
+export function ForgotPasswordForm({ returnTo }: { returnTo?: string }) {
   const [result, setResult] = useState<AccountResult | null>(null);
   const [pending, startTransition] = useTransition();
   if (result?.ok) {
@@ -20,7 +20,7 @@ export function ForgotPasswordForm() {
       onSubmit={(event) => {
         event.preventDefault();
         const email = String(new FormData(event.currentTarget).get("email") ?? "");
-        startTransition(async () => setResult(await forgotPasswordAction({ email })));
+        startTransition(async () => setResult(await forgotPasswordAction({ email, return_to: returnTo })));
       }}
     >
       {result && !result.ok && (

@@ -38,12 +38,13 @@ async function withinLimit(key: string, limit: number): Promise<boolean> {
  * "Forgot your password?": answers the same whether or not the email has an account (the lookup and
  * the mail happen after the answer, so its timing does not tell either). Throttled per address
  * (429) and per email (silently). Only database-connection users who are not blocked get a mail.
+ * `returnTo` (a users' sign-in page, already validated) goes into the link, whose page then offers it.
  */
-export async function requestPasswordReset(email: string, request: RequestInfo): Promise<string> {
+export async function requestPasswordReset(email: string, request: RequestInfo, returnTo?: string): Promise<string> {
   if (!(await withinLimit(`reset-ip:${request.ipAddress ?? "unknown"}`, FORGOT_PER_IP))) {
     throw new DomainError("rate_limited", "Too many requests from your network. Try again in 15 minutes.");
   }
-  const work = sendResetMails(email, request).catch((error: unknown) => {
+  const work = sendResetMails(email, request, returnTo).catch((error: unknown) => {
     console.error("[mail] Could not queue a forgotten-password mail:", (error as Error).message);
   });
   pendingResetWork.add(work);
@@ -58,7 +59,7 @@ export async function settleResetRequests(): Promise<void> {
   await Promise.all([...pendingResetWork]);
 }
 
-async function sendResetMails(email: string, request: RequestInfo): Promise<void> {
+async function sendResetMails(email: string, request: RequestInfo, returnTo: string | undefined): Promise<void> {
   if (!(await withinLimit(`reset-email:${email}`, FORGOT_PER_EMAIL))) return;
   const prisma = await getPrisma();
   const users = await prisma.user.findMany({
@@ -67,7 +68,7 @@ async function sendResetMails(email: string, request: RequestInfo): Promise<void
   });
   for (const user of users) {
     const now = new Date();
-    const { link, url } = newAccountLink("password_reset", user, { createdById: null, now });
+    const { link, url } = newAccountLink("password_reset", user, { createdById: null, now, returnTo });
     const mail = await composeAccountMail("password_reset", user, url, link.expiresAt, now);
     await prisma.$transaction(async (tx) => {
       await revokeOpenLinks(tx, user.id, "password_reset");

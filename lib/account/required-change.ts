@@ -10,21 +10,11 @@ import { userSelect } from "@/lib/users/profile";
 import { revokeOpenLinks } from "./tokens";
 
 /**
- * Must the user choose a new password before a sign-in finishes? (An admin set a temporary password
- * with "Require a change at next sign-in".) The users' sign-in page asks this after the password was
- * verified and, while it is true, finishes no sign-in (no authorization code is issued), so the token
- * endpoint has nothing to exchange.
- */
-export async function passwordChangeRequired(userId: string): Promise<boolean> {
-  const prisma = await getPrisma();
-  const row = await prisma.user.findUnique({ where: { id: userId }, select: { passwordChangeRequired: true } });
-  return row?.passwordChangeRequired ?? false;
-}
-
-/**
- * The forced change, by the user during sign-in: the temporary password again, then a new one under
- * the connection's policy that differs from it. Clears the demand, ends the user's other sessions,
- * emits the user events and the audit entry (channel `account`; no admin hook runs).
+ * The forced change, by the user during sign-in (an admin set a temporary password with "Require a
+ * change at next sign-in"): the temporary password again, then a new one under the connection's policy
+ * that differs from it. Clears the demand, ends the user's other sessions, emits the user events and the
+ * audit entry (channel `account`; no admin hook runs). The users' sign-in page (lib/oidc/user-sign-in.ts)
+ * finishes no sign-in while the demand stands, so there is no authorization code for the token endpoint.
  */
 export async function changeRequiredPassword(
   userId: string,

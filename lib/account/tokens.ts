@@ -31,9 +31,11 @@ export function newAccountToken(): { token: string; tokenHash: string } {
 
 export const hashAccountToken = (token: string) => crypto.createHash("sha256").update(token, "utf8").digest("hex");
 
-export function accountLinkUrl(kind: AccountLinkKind, token: string): string {
+/** The link's URL; `returnTo` (a sign-in page, `signInReturnSchema`) is where its page offers to go afterwards. */
+export function accountLinkUrl(kind: AccountLinkKind, token: string, returnTo?: string): string {
   const url = new URL(ACCOUNT_LINK_PATHS[kind], getConfig().publicUrl);
   url.searchParams.set("token", token);
+  if (returnTo) url.searchParams.set("return_to", returnTo);
   return url.toString();
 }
 
@@ -53,13 +55,13 @@ export interface NewAccountLink {
 export function newAccountLink(
   kind: AccountLinkKind,
   user: { id: string; email: string },
-  options: { ttlSec?: number; markEmailVerified?: boolean; createdById: string | null; now?: Date },
+  options: { ttlSec?: number; markEmailVerified?: boolean; createdById: string | null; now?: Date; returnTo?: string },
 ): { link: NewAccountLink; url: string } {
   const { token, tokenHash } = newAccountToken();
   const createdAt = options.now ?? new Date();
   const ttlSec = options.ttlSec ?? DEFAULT_TTL_SEC[kind];
   return {
-    url: accountLinkUrl(kind, token),
+    url: accountLinkUrl(kind, token, options.returnTo),
     link: {
       id: crypto.randomUUID(),
       kind,

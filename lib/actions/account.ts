@@ -49,9 +49,9 @@ export async function verifyEmailAction(input: { token: string }): Promise<Accou
   });
 }
 
-export async function forgotPasswordAction(input: { email: string }): Promise<AccountResult> {
+export async function forgotPasswordAction(input: { email: string; return_to?: string }): Promise<AccountResult> {
   return run(async () => {
-    const { email } = parseInput(forgotPasswordSchema, input);
-    return requestPasswordReset(email, requestInfoFrom(await headers()));
+    const { email, return_to } = parseInput(forgotPasswordSchema, input);
+    return requestPasswordReset(email, requestInfoFrom(await headers()), return_to);
   });
 }

@@ -3,9 +3,9 @@ import type Provider from "oidc-provider";
 import { errors } from "oidc-provider";
 import { requestInfoFrom } from "@/lib/auth/request-info";
 import type { ApplicationClient } from "./clients";
-import { consentPage, messagePage, signInPage, type RenderedPage } from "./pages";
+import { changePasswordPage, consentPage, messagePage, signInPage, type RenderedPage } from "./pages";
 import { INTERACTION_PREFIX } from "./provider";
-import { signInUser, userSignInSchema } from "./user-sign-in";
+import { finishRequiredChange, requiredChangeSchema, signInUser, userSignInSchema, type UserSignInResult } from "./user-sign-in";
 
 /*
  * The users' sign-in pages: oidc-provider sends the browser to /interaction/<uid> when it needs a
@@ -54,7 +54,7 @@ async function applicationOf(provider: Provider, clientId: unknown) {
 /** Handles a request under /interaction/; answers every request it is given. */
 export async function handleInteraction(provider: Provider, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
-  const match = new RegExp(`^${INTERACTION_PREFIX}/([A-Za-z0-9_-]+)(?:/(login|consent))?$`).exec(url.pathname);
+  const match = new RegExp(`^${INTERACTION_PREFIX}/([A-Za-z0-9_-]+)(?:/(login|change-password|consent))?$`).exec(url.pathname);
   if (!match) return send(res, 404, await messagePage("Not found", "There is no such page."));
   const [, uid, step] = match;
   let details;
@@ -83,15 +83,30 @@ export async function handleInteraction(provider: Provider, req: IncomingMessage
   const form = await readForm(req);
   if (!form) return send(res, 400, await messagePage("Bad request", "The form could not be read. Go back and try again."));
 
-  if (step === "login") {
+  if (step === "login" || step === "change-password") {
     if (prompt !== "login") return send(res, 400, await messagePage("Bad request", "This sign-in does not expect a password now."));
-    const parsed = userSignInSchema.safeParse(Object.fromEntries(form));
     const login = form.get("login") ?? "";
-    if (!parsed.success) {
-      return send(res, 400, await signInPage({ uid, applicationName, login, error: parsed.error.issues[0]?.message ?? "Enter your email or username and password." }));
+    const request = requestInfoFrom(headerSource(req));
+    let result: UserSignInResult;
+    if (step === "login") {
+      const parsed = userSignInSchema.safeParse(Object.fromEntries(form));
+      if (!parsed.success) {
+        return send(res, 400, await signInPage({ uid, applicationName, login, error: parsed.error.issues[0]?.message ?? "Enter your email or username and password." }));
+      }
+      result = await signInUser(parsed.data, app, request);
+    } else {
+      const parsed = requiredChangeSchema.safeParse(Object.fromEntries(form));
+      if (!parsed.success) {
+        // The policy is only known once the temporary password is checked: none is named here.
+        const error = parsed.error.issues[0]?.message ?? "Enter your temporary password and a new one.";
+        return send(res, 400, await changePasswordPage({ uid, applicationName, login, error }));
+      }
+      result = await finishRequiredChange(parsed.data, app, request);
     }
-    const result = await signInUser(parsed.data, app, requestInfoFrom(headerSource(req)));
     if (result.outcome === "refused") return send(res, 401, await signInPage({ uid, applicationName, login, error: result.message }));
+    if (result.outcome === "change_required") {
+      return send(res, result.message ? 400 : 200, await changePasswordPage({ uid, applicationName, login, policy: result.policy, error: result.message }));
+    }
     if (result.outcome === "denied") {
       return provider.interactionFinished(req, res, { error: result.error, error_description: result.description }, { mergeWithLastSubmission: false });
     }

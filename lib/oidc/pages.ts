@@ -40,6 +40,7 @@ input{width:100%;padding:.75rem;font-size:1rem;border:1px solid #6b7280;border-r
 input:focus,button:focus{outline:3px solid #2563eb;outline-offset:2px}
 button{width:100%;margin-top:1.5rem;padding:.75rem;font-size:1rem;font-weight:600;border:0;border-radius:.375rem;background:#1d4ed8;color:#fff;cursor:pointer}
 button.secondary{background:#e5e7eb;color:#111827;margin-top:.75rem}
+.hint{font-size:.875rem;color:#4b5563;margin:.25rem 0 0}
 .alert{padding:.75rem;border-radius:.375rem;background:#fef2f2;color:#991b1b;border:1px solid #fca5a5;margin:1rem 0}
 ul{padding-left:1.25rem}
 `;
@@ -92,6 +93,46 @@ ${alert(input.error)}
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
+</form>
+<p><a href="${escapeHtml(forgotPasswordHref(input.uid))}">Forgot your password?</a></p>`,
+  );
+}
+
+/** The reset flow's page (app/account/forgot-password), with the way back to this sign-in. */
+export const forgotPasswordHref = (uid: string) =>
+  `/account/forgot-password?${new URLSearchParams({ return_to: `/interaction/${uid}` })}`;
+
+export interface ChangePasswordPageInput {
+  uid: string;
+  applicationName: string;
+  login: string;
+  /** the connection's password policy in words, once the temporary password was checked */
+  policy?: string;
+  error?: string;
+}
+
+/**
+ * After a right but temporary password: the sign-in finishes only with a new password. The form
+ * carries the login (not secret) and asks for the temporary password again: the page keeps no state
+ * between the two posts, and each post is a whole, throttled sign-in.
+ */
+export function changePasswordPage(input: ChangePasswordPageInput): Promise<RenderedPage> {
+  const described = [input.policy ? "password-policy" : "", input.error ? "page-error" : ""].filter(Boolean).join(" ");
+  return renderPage(
+    "Choose a new password",
+    `<h2>Choose a new password</h2>
+<p>Your administrator gave you a temporary password. Choose your own to continue to <strong>${escapeHtml(input.applicationName)}</strong>.</p>
+${alert(input.error)}
+<form method="post" action="/interaction/${encodeURIComponent(input.uid)}/change-password">
+<input type="hidden" name="login" value="${escapeHtml(input.login)}">
+<label for="password">Temporary password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<label for="newPassword">New password</label>
+<input id="newPassword" name="newPassword" type="password" autocomplete="new-password" required${described ? ` aria-describedby="${described}"` : ""}>
+${input.policy ? `<p class="hint" id="password-policy">${escapeHtml(input.policy)}</p>` : ""}
+<label for="repeatPassword">Repeat the new password</label>
+<input id="repeatPassword" name="repeatPassword" type="password" autocomplete="new-password" required>
+<button type="submit">Change password and continue</button>
 </form>`,
   );
 }

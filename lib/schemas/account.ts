@@ -26,5 +26,11 @@ export type NewPasswordInput = z.infer<typeof newPasswordSchema>;
 /** The token a page received in its link: only its shape here, its meaning in lib/account/tokens.ts. */
 export const linkTokenSchema = textSchema().max(100);
 
+/**
+ * The users' sign-in page to return to after a reset (`/interaction/<uid>` on this origin, nothing
+ * else: never a redirect elsewhere).
+ */
+export const signInReturnSchema = z.string().regex(/^\/interaction\/[A-Za-z0-9_-]{1,100}$/, "Not a sign-in page of this site.");
+
 /** "Forgot your password?" on the users' sign-in page. */
-export const forgotPasswordSchema = z.object({ email: emailSchema });
+export const forgotPasswordSchema = z.object({ email: emailSchema, return_to: signInReturnSchema.optional() });

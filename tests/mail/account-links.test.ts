@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPasswordChangeTicket, resendInvitation, revokeInvitation, sendPasswordResetEmail, sendVerificationEmail } from "@/lib/account/admin-links";
 import { FORGOT_PASSWORD_ANSWER, requestPasswordReset, settleResetRequests } from "@/lib/account/forgot-password";
+import { changeRequiredPassword } from "@/lib/account/required-change";
 import { hashAccountToken } from "@/lib/account/tokens";
 import { acceptInvitation, AccountLinkError, resetPassword, verifyEmail } from "@/lib/account/redeem-links";
 import type { Actor } from "@/lib/auth/actor";
@@ -8,6 +9,8 @@ import { verifyPassword } from "@/lib/auth/password";
 import { resetConfigForTests } from "@/lib/config";
 import type { DeliveryWorker } from "@/lib/delivery/worker";
 import { closeMailTransport } from "@/lib/mail/transport";
+import { parseInput } from "@/lib/errors";
+import { forgotPasswordSchema } from "@/lib/schemas/account";
 import { createUserSchema } from "@/lib/schemas/user";
 import { DEMO_CONNECTION } from "@/lib/seed/demo-data";
 import { createUser } from "@/lib/users/create-user";
@@ -207,6 +210,20 @@ describe("forgot password", () => {
     expect(await db().prisma.mailMessage.count({ where: { to: "nobody@acme.test" } })).toBe(0);
   });
 
+  it("puts the sign-in page to return to into the reset link, and accepts only a sign-in page of this site", async () => {
+    await createUser(admins.ian, createUserSchema.parse({ email: "return@acme.test", connection: DEMO_CONNECTION, password: "Return-pass-1" }));
+    const count = smtp.mails.length;
+    const input = parseInput(forgotPasswordSchema, { email: "return@acme.test", return_to: "/interaction/Ab_c-9" });
+    await requestPasswordReset(input.email, { ipAddress: "198.51.100.22" }, input.return_to);
+    await settleResetRequests();
+    const link = new URL(linkIn(await mailTo("return@acme.test", count)));
+    expect(link.pathname).toBe("/account/reset-password");
+    expect(link.searchParams.get("return_to")).toBe("/interaction/Ab_c-9");
+    for (const returnTo of ["https://evil.example/interaction/x", "//evil.example/interaction/x", "/interaction/x/../../admin", "/users"]) {
+      expect(forgotPasswordSchema.safeParse({ email: "return@acme.test", return_to: returnTo }).success, returnTo).toBe(false);
+    }
+  });
+
   it("refuses the 11th request from one address within the window with 429, whatever the email", async () => {
     for (let i = 0; i < 10; i++) await requestPasswordReset(`probe${i}@acme.test`, { ipAddress: "198.51.100.30" });
     const refused = await requestPasswordReset("probe-last@acme.test", { ipAddress: "198.51.100.30" }).catch((e) => e);
@@ -218,15 +235,15 @@ describe("forgot password", () => {
 
 describe("the forced password change", () => {
   it("asks for the temporary password and a different new one, then clears the demand", async () => {
-    const { changeRequiredPassword, passwordChangeRequired } = await import("@/lib/account/required-change");
+    const required = async (id: string) => (await db().prisma.user.findUniqueOrThrow({ where: { id } })).passwordChangeRequired;
     const user = await createUser(admins.ian, createUserSchema.parse({ email: "forced@acme.test", connection: DEMO_CONNECTION, password: "Temporary-1", password_change_required: true }));
-    expect(await passwordChangeRequired(user.user_id)).toBe(true);
+    expect(await required(user.user_id)).toBe(true);
     const wrong = await changeRequiredPassword(user.user_id, { currentPassword: "Wrong-1", password: "Chosen-pw-2", repeatPassword: "Chosen-pw-2" }, request).catch((e) => e);
     expect(wrong.fieldErrors).toEqual({ currentPassword: "This is not your current (temporary) password." });
     const same = await changeRequiredPassword(user.user_id, { currentPassword: "Temporary-1", password: "Temporary-1", repeatPassword: "Temporary-1" }, request).catch((e) => e);
     expect(same.fieldErrors).toEqual({ password: "Choose a password different from the temporary one." });
     await changeRequiredPassword(user.user_id, { currentPassword: "Temporary-1", password: "Chosen-pw-2", repeatPassword: "Chosen-pw-2" }, request);
-    expect(await passwordChangeRequired(user.user_id)).toBe(false);
+    expect(await required(user.user_id)).toBe(false);
     const row = await db().prisma.user.findUniqueOrThrow({ where: { id: user.user_id } });
     expect(await verifyPassword(row.passwordHash, "Chosen-pw-2")).toBe(true);
     const again = await changeRequiredPassword(user.user_id, { currentPassword: "Chosen-pw-2", password: "Third-pw-3", repeatPassword: "Third-pw-3" }, request).catch((e) => e);
