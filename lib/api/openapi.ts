@@ -2,7 +2,7 @@ import { z } from "zod";
 import { passwordChangeTicketSchema, verificationEmailJobSchema } from "@/lib/schemas/account";
 import { createUserSchema, listUsersSchema, PAGE_SIZES, updateUserSchema } from "@/lib/schemas/user";
 import { clientsPaths, clientsSchemas, clientsTag } from "./openapi-clients";
-import { apiErrorSchema, userPageSchema, userProfileSchema } from "./schemas";
+import { apiErrorSchema, apiUserSchema, userPageSchema } from "./schemas";
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
 
@@ -247,7 +247,7 @@ function buildDocument() {
         },
       },
       schemas: {
-        User: jsonSchema(userProfileSchema, "output"),
+        User: jsonSchema(apiUserSchema, "output"),
         UserPage: { ...userPage, properties: { ...userPage.properties, users: { type: "array", items: ref("User") } } },
         CreateUser: withRefinements(jsonSchema(createUserSchema, "input")),
         UpdateUser: { ...withRefinements(jsonSchema(updateUserSchema, "input")), minProperties: 1 },

@@ -1,12 +1,13 @@
 import { z } from "zod";
+import type { ApiUser } from "@/lib/account/account-state";
 import type { UserPage } from "@/lib/users/list-users";
 import type { UserProfile } from "@/lib/users/profile";
 
 const timestamp = z.iso.datetime({ offset: true });
 const jsonObject = z.record(z.string(), z.unknown());
 
-/** What the API returns for a user: the domain's UserProfile (checked below), never the password. */
-export const userProfileSchema = z
+/** The domain's UserProfile (checked below), never the password. */
+const userProfileSchema = z
   .object({
     user_id: z.uuid(),
     email: z.email(),
@@ -29,9 +30,20 @@ export const userProfileSchema = z
   })
   .strict();
 
+/** What the API returns for a user: the profile and its account state. */
+export const apiUserSchema = userProfileSchema
+  .extend({
+    invited: z
+      .boolean()
+      .describe(
+        "True while the user's invitation is open: created with send_invitation and no password chosen yet (the console shows Invited). False once they accept, or when the invitation is revoked.",
+      ),
+  })
+  .strict();
+
 export const userPageSchema = z
   .object({
-    users: z.array(userProfileSchema),
+    users: z.array(apiUserSchema),
     total: z.number().int().min(0).describe("How many users match the filters, over all pages (before the Access Hook)."),
     hidden: z
       .number()
@@ -62,6 +74,8 @@ export const apiErrorSchema = z.object({
 // The schemas above document the domain's types; these fail to compile when the two drift apart.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const profileMatches: Same<z.infer<typeof userProfileSchema>, UserProfile> = true;
-const pageMatches: Same<z.infer<typeof userPageSchema>, UserPage> = true;
+const apiUserMatches: Same<z.infer<typeof apiUserSchema>, ApiUser> = true;
+const pageMatches: Same<z.infer<typeof userPageSchema>, Omit<UserPage, "users"> & { users: ApiUser[] }> = true;
 void profileMatches;
 void pageMatches;
+void apiUserMatches;

@@ -3,7 +3,9 @@ import * as verificationJobRoute from "@/app/api/v2/jobs/verification-email/rout
 import * as ticketRoute from "@/app/api/v2/tickets/password-change/route";
 import * as invitationsRoute from "@/app/api/v2/users/[id]/invitations/route";
 import * as passwordResetRoute from "@/app/api/v2/users/[id]/password-reset/route";
+import * as userRoute from "@/app/api/v2/users/[id]/route";
 import * as usersRoute from "@/app/api/v2/users/route";
+import { acceptInvitation } from "@/lib/account/redeem-links";
 import { hashAccountToken } from "@/lib/account/tokens";
 import type { Actor } from "@/lib/auth/actor";
 import { resetConfigForTests } from "@/lib/config";
@@ -59,6 +61,32 @@ describe("invitations over the API", () => {
     const again = await call(invitationsRoute.DELETE, "DELETE", { token: tokens.ian, id: user.user_id });
     expect(again.status).toBe(409);
     expect(again.body.message).toBe("api-resend@acme.test has no open invitation.");
+  });
+});
+
+describe("invited in the user profile", () => {
+  it("is true in the create answer, the read and the list while the invitation is open; false once accepted or revoked, and for a user with a password", async () => {
+    const created = await invite("api-invited@acme.test");
+    expect(created.body.invited).toBe(true);
+    const read = async (id: string) => (await call(userRoute.GET, "GET", { token: tokens.aud, id })).body.invited;
+    const listed = async (email: string) =>
+      (await call(usersRoute.GET, "GET", { token: tokens.aud, query: { search: email } })).body.users.map((u: { email: string; invited: boolean }) => [u.email, u.invited]);
+    expect(await read(created.body.user_id)).toBe(true);
+    expect(await listed("api-invited@acme.test")).toEqual([["api-invited@acme.test", true]]);
+
+    const mail = await db().prisma.mailMessage.findFirstOrThrow({ where: { userId: created.body.user_id, kind: "invitation" } });
+    const token = /token=([A-Za-z0-9_-]{43})/.exec(mail.text!)![1];
+    await acceptInvitation(token, { password: "Accepted-pw-1", repeatPassword: "Accepted-pw-1" }, { ipAddress: "198.51.100.40" });
+    expect(await read(created.body.user_id)).toBe(false);
+    expect(await listed("api-invited@acme.test")).toEqual([["api-invited@acme.test", false]]);
+
+    const revoked = await invite("api-revoked@acme.test");
+    expect((await call(invitationsRoute.DELETE, "DELETE", { token: tokens.ian, id: revoked.body.user_id })).status).toBe(204);
+    expect(await read(revoked.body.user_id)).toBe(false);
+    const withPassword = await call(usersRoute.POST, "POST", { token: tokens.ian, body: { email: "api-password@acme.test", connection: DEMO_CONNECTION, password: "Has-a-pw-1" } });
+    expect(withPassword.body.invited).toBe(false);
+    const patched = await call(userRoute.PATCH, "PATCH", { token: tokens.ian, id: withPassword.body.user_id, body: { name: "Has Password" } });
+    expect(patched.body).toMatchObject({ name: "Has Password", invited: false });
   });
 });
 

@@ -1,3 +1,4 @@
+import { apiUser } from "@/lib/account/account-state";
 import { apiRoute, readJson } from "@/lib/api/handler";
 import { updateUserSchema } from "@/lib/schemas/user";
 import { deleteUser } from "@/lib/users/delete-user";
@@ -9,13 +10,13 @@ type Params = { id: string };
 
 export const GET = apiRoute<Params>(async ({ actor, params }) => {
   const { user, version } = await getVersionedUser(actor, params.id);
-  return Response.json(user, { headers: { ETag: userEtag(version) } });
+  return Response.json(await apiUser(user), { headers: { ETag: userEtag(version) } });
 });
 
 export const PATCH = apiRoute<Params>(async ({ actor, request, params }) => {
   const expected = versionsFromIfMatch(request.headers.get("if-match"));
   const { user, version } = await updateVersionedUser(actor, params.id, await readJson(request, updateUserSchema), expected);
-  return Response.json(user, { headers: { ETag: userEtag(version) } });
+  return Response.json(await apiUser(user), { headers: { ETag: userEtag(version) } });
 });
 
 export const DELETE = apiRoute<Params>(async ({ actor, request, params }) => {
