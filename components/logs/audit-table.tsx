@@ -1,18 +1,23 @@
 import Link from "next/link";
 import { plainIpAddress } from "@/components/ui/ip-address";
 import { Time } from "@/components/ui/time";
+import { AuditChanges } from "./audit-changes";
 import type { AuditLog } from "@/lib/generated/prisma/client";
 
-/** The entry's details (changed fields, ids, names: never secrets) as short key: value lines. */
+/** The entry's details (ids, names: never secrets) as short key: value lines, and its changes as a diff. */
 function Details({ value }: { value: unknown }) {
   if (!value || typeof value !== "object" || Array.isArray(value)) return null;
   return (
     <>
-      {Object.entries(value).map(([key, inner]) => (
-        <div key={key} className="detail">
-          <span className="muted">{key}:</span> {Array.isArray(inner) ? inner.join(", ") : typeof inner === "object" ? JSON.stringify(inner) : String(inner)}
-        </div>
-      ))}
+      {Object.entries(value).map(([key, inner]) =>
+        key === "changes" ? (
+          <AuditChanges key={key} changes={inner} />
+        ) : (
+          <div key={key} className="detail">
+            <span className="muted">{key}:</span> {Array.isArray(inner) ? inner.join(", ") : typeof inner === "object" ? JSON.stringify(inner) : String(inner)}
+          </div>
+        ),
+      )}
     </>
   );
 }

@@ -12,14 +12,16 @@ export type Permission =
   | "users:read"
   | "users:write"
   | "logs:read"
+  /** verify the audit chain, export its checkpoints */
+  | "logs:verify"
   /** hooks, API tokens, webhooks, metadata editing */
   | "config:manage";
 
 const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
   [ROLES.user]: ["users:read", "users:write"],
   [ROLES.operator]: ["users:read", "users:write", "logs:read"],
-  [ROLES.administrator]: ["users:read", "users:write", "logs:read", "config:manage"],
-  [ROLES.auditor]: ["users:read", "logs:read"],
+  [ROLES.administrator]: ["users:read", "users:write", "logs:read", "logs:verify", "config:manage"],
+  [ROLES.auditor]: ["users:read", "logs:read", "logs:verify"],
 };
 
 /** The console roles found in `app_metadata.roles`; anything else there is ignored. */

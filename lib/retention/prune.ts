@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import { pruneAuditBatch } from "@/lib/audit/prune-chain";
 import type { RetentionSettings } from "./settings";
 
 /*
@@ -7,7 +8,9 @@ import type { RetentionSettings } from "./settings";
  * writes of the console or the delivery worker. `FOR UPDATE SKIP LOCKED` lets several worker
  * processes prune at once without waiting for each other. Work still under way is never pruned: an
  * undispatched event, an event with a pending or in-flight delivery or a delivery attempted within
- * the retention, a mail still being sent, a sign-in wait still running.
+ * the retention, a mail still being sent, a sign-in wait still running. The audit log is pruned from its
+ * oldest entry in chain order, in one transaction per batch that moves the chain's anchor
+ * (lib/audit/prune-chain.ts).
  */
 
 const DAY_MS = 86_400_000;
@@ -15,7 +18,7 @@ const DAY_MS = 86_400_000;
 export const PRUNE_BATCH = 1_000;
 const EVENT_BATCH = 200;
 
-export type PrunedTable = "audit_logs" | "hook_executions" | "events" | "mail_messages" | "account_tokens" | "sign_in_throttles";
+export type PrunedTable = "hook_executions" | "events" | "mail_messages" | "account_tokens" | "sign_in_throttles" | "audit_logs";
 export type PruneCounts = Record<PrunedTable, number>;
 
 /** A `timestamp` (UTC, as Prisma writes it) for an epoch in milliseconds. */
@@ -23,15 +26,13 @@ const utcTimestamp = (ms: number) => Prisma.sql`(to_timestamp(${ms}::float8 / 10
 /** A `timestamptz` for an epoch in milliseconds. */
 const instant = (ms: number) => Prisma.sql`to_timestamp(${ms}::float8 / 1000)`;
 
-/** One batch's statement for a table: deletes at most `limit` rows older than the cutoff (epoch ms). */
-const BATCHES: Record<PrunedTable, { days: keyof RetentionSettings; limit: number; statement: (cutoffMs: number, limit: number) => Prisma.Sql }> = {
-  audit_logs: {
-    days: "auditDays",
-    limit: PRUNE_BATCH,
-    statement: (cutoff, limit) => Prisma.sql`
-      DELETE FROM audit_logs WHERE id IN (
-        SELECT id FROM audit_logs WHERE created_at < ${utcTimestamp(cutoff)} LIMIT ${limit} FOR UPDATE SKIP LOCKED)`,
-  },
+type Batch = { days: keyof RetentionSettings; limit: number } & (
+  | { statement: (cutoffMs: number, limit: number) => Prisma.Sql }
+  | { run: (prisma: PrismaClient, cutoffMs: number, limit: number) => Promise<number> }
+);
+
+/** One batch for a table: deletes at most `limit` rows older than the cutoff (epoch ms), by one statement. */
+const BATCHES: Record<PrunedTable, Batch> = {
   hook_executions: {
     days: "hookExecutionsDays",
     limit: PRUNE_BATCH,
@@ -80,6 +81,12 @@ const BATCHES: Record<PrunedTable, { days: keyof RetentionSettings; limit: numbe
         WHERE updated_at < ${instant(cutoff)} AND (not_before IS NULL OR not_before < ${instant(cutoff)})
         LIMIT ${limit} FOR UPDATE SKIP LOCKED)`,
   },
+  // Last, so that a broken audit chain (which stops its pruning with an error) leaves the others pruned.
+  audit_logs: {
+    days: "auditDays",
+    limit: PRUNE_BATCH,
+    run: (prisma, cutoff, limit) => pruneAuditBatch(prisma, utcTimestamp(cutoff), limit),
+  },
 };
 
 export const PRUNED_TABLES = Object.keys(BATCHES) as PrunedTable[];
@@ -101,13 +108,14 @@ export async function pruneExpiredRows(prisma: PrismaClient, settings: Retention
   const now = (options.now ?? new Date()).getTime();
   const counts = Object.fromEntries(PRUNED_TABLES.map((table) => [table, 0])) as PruneCounts;
   for (const table of PRUNED_TABLES) {
-    const { days, limit: defaultLimit, statement } = BATCHES[table];
+    const batch = BATCHES[table];
+    const { days, limit: defaultLimit } = batch;
     if (settings[days] === 0) continue;
     const cutoff = now - settings[days] * DAY_MS;
     const limit = options.batchSize ?? defaultLimit;
     for (;;) {
       if (options.shouldStop?.()) return counts;
-      const deleted = await prisma.$executeRaw(statement(cutoff, limit));
+      const deleted = "run" in batch ? await batch.run(prisma, cutoff, limit) : await prisma.$executeRaw(batch.statement(cutoff, limit));
       counts[table] += deleted;
       if (deleted < limit) break;
     }

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { requirePermission, type Actor } from "@/lib/auth/actor";
 import { hashPassword, passwordPolicyViolation } from "@/lib/auth/password";
+import { userFieldChanges } from "@/lib/audit/changes";
 import { auditFailures, auditInsert } from "@/lib/audit/record";
 import { findDatabaseConnection } from "@/lib/connections/connections";
 import { getDatabase } from "@/lib/db/client";
@@ -121,6 +122,7 @@ export async function createUser(actor: Actor, input: CreateUserInput): Promise<
         memberships: input.memberships,
         ...(invite ? { invitation: true } : {}),
         ...(input.password_change_required ? { password_change_required: true } : {}),
+        changes: userFieldChanges(null, toUserProfile(user), { password: passwordHash !== null }),
       },
     });
     const credentials: Credentials = {

@@ -3,6 +3,7 @@ import { assertAnAdministratorRemains, assertNotDemotingYourself, lockAdministra
 import { hashPassword, passwordPolicyViolation } from "@/lib/auth/password";
 import { changeEndsSessions } from "@/lib/auth/sessions";
 import { revokeOidcStateStatement } from "@/lib/oidc/revoke";
+import { userFieldChanges } from "@/lib/audit/changes";
 import { auditFailures, recordAudit } from "@/lib/audit/record";
 import { getPrisma } from "@/lib/db/client";
 import { getTenant } from "@/lib/tenant/tenant";
@@ -119,6 +120,10 @@ export async function updateVersionedUser(
           details: {
             fields: Object.keys(input),
             written: Object.keys(changes).filter((key) => key !== "password"),
+            changes: userFieldChanges(current, toUserProfile(updated), {
+              password: data.passwordHash !== undefined,
+              passwordChangeRequired: data.passwordChangeRequired as boolean | undefined,
+            }),
             ...(addressMail ? { mail_id: addressMail.mailId, mail_kind: addressMail.kind } : {}),
           },
         });

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { AuditTable } from "@/components/logs/audit-table";
 import { LogFilters } from "@/components/logs/log-filters";
+import { VerifyChainPanel } from "@/components/logs/verify-chain-panel";
 import { Forbidden } from "@/components/ui/notice";
 import { Pager } from "@/components/ui/pager";
 import { hrefWith } from "@/components/ui/query";
@@ -41,6 +42,7 @@ export default async function LogsPage({ searchParams }: { searchParams: SearchP
           Some filters in the address were not valid, so the whole log is shown. {fromZodError(parsed.error).message}
         </div>
       )}
+      {can(actor, "logs:verify") && <VerifyChainPanel />}
       <LogFilters values={input} actions={actions} />
       {input.user_id && (
         <p>
