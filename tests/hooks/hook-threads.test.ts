@@ -8,6 +8,7 @@ import { POST_REGISTRATION_FETCH_PRELUDE } from "@/lib/hooks/post-registration";
 
 const RUNAWAY = "function (ctx, callback) { while (true) {} }";
 const QUICK = "function (ctx, callback) { callback(null, { answered: ctx.n }); }";
+const loop = (turns: number) => `function (ctx, callback) { var sum = 0; for (var i = 0; i < ${turns}; i++) sum += i; callback(null, { sum: sum }); }`;
 
 /**
  * The longest this thread went without running a 5 ms interval while `work` ran: a hook running on
@@ -142,6 +143,24 @@ describe("a hook thread pool", () => {
     expect(finished).toEqual(["ian"]);
     await Promise.all(hers);
     expect(finished).toEqual(["ian", "mallory", "mallory", "mallory", "mallory"]);
+  });
+
+  it("takes an admin's hook that computes for long but in time for a slow one, and keeps the last thread from her", async () => {
+    const pool = newPool({ size: 2 });
+    await pool.ready;
+    expect((await quick(pool, 0)).ok).toBe(true);
+    // A million loop turns: about 200 QuickJS interrupt checks, four times SLOW_GUEST_WORK, well within 5 s.
+    const computing = await pool.run({ hookName: "Access Hook", code: loop(1_000_000), args: [{}], timeoutMs: 5_000 }, "kelly");
+    expect(computing.outcome).toBe("success");
+    const finished: string[] = [];
+    const hers = Array.from({ length: 4 }, () =>
+      pool.run({ hookName: "Access Hook", code: RUNAWAY, args: [{}], timeoutMs: 300 }, "kelly").then(() => finished.push("kelly")),
+    );
+    const his = await quick(pool, 1);
+    finished.push("ian");
+    expect(his.result).toEqual({ answered: 1 });
+    await Promise.all(hers);
+    expect(finished).toEqual(["ian", "kelly", "kelly", "kelly", "kelly"]);
   });
 
   it("keeps that thread from the first runaway hooks of admins it has not seen yet", async () => {

@@ -58,6 +58,8 @@ export class HookExecution implements GuestRun {
   // Captured before the hook runs, so that the host's own calls never go through hook-modified globals.
   readonly jsonStringify: QuickJSHandle;
   interruptedAtDeadline = false;
+  /** QuickJS's interrupt checks so far: about one per 10,000 guest calls or loop turns. */
+  guestWork = 0;
   private readonly jsonParse: QuickJSHandle;
   private readonly source: HookSource;
   private readonly deadline: number;
@@ -219,6 +221,7 @@ export class HookExecution implements GuestRun {
   }
 
   private shouldInterrupt(): boolean {
+    this.guestWork++;
     // Once settled, nothing the guest still does matters: stop it at once.
     if (this.settlement) return true;
     if (performance.now() < this.deadline) return false;

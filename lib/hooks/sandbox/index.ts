@@ -67,9 +67,10 @@ export async function runHook(options: HookRunOptions): Promise<HookRunResult> {
 
   const durationMs = performance.now() - startedAt;
   const logs = execution?.logs ?? [];
-  if (settlement.ok) return { ok: true, outcome: "success", result: settlement.result, logs, durationMs };
+  const guestWork = execution?.guestWork ?? 0;
+  if (settlement.ok) return { ok: true, outcome: "success", result: settlement.result, logs, durationMs, guestWork };
   const error = withSecretsMasked(settlement.error, options.secretValues);
-  return { ok: false, outcome: outcomeOf(error.kind), error, logs, durationMs };
+  return { ok: false, outcome: outcomeOf(error.kind), error, logs, durationMs, guestWork };
 }
 
 /** The error with the run's secret values masked in its message (a guest's message is cut at MAX_ERROR_CHARS). */

@@ -69,6 +69,11 @@ export interface HookRunResult {
   error?: HookError;
   logs: HookLogEntry[];
   durationMs: number;
+  /**
+   * How much the guest computed, whatever the machine's load: QuickJS's interrupt checks during the run
+   * (about one per 10,000 guest calls or loop turns). Absent when the run never reached QuickJS.
+   */
+  guestWork?: number;
 }
 
 export interface HookSourceLocation {

@@ -7,8 +7,20 @@
  * thread to admins whose hooks are known to be quick.
  */
 
-/** A run that kept its thread busy this long (waiting for host calls not counted), or timed out, marks its lane. */
-export const SLOW_BUSY_MS = 100;
+/**
+ * A run marks its lane slow when it timed out, or computed this much (QuickJS interrupt checks, about 60 ms
+ * of a busy loop on this project's machines: a measure the machine's load does not inflate, so an admin's
+ * quick hooks are not taken for slow ones on a loaded server), or still kept its thread busy this long
+ * (waiting for host calls not counted: a backstop for work QuickJS does in one call, such as a huge sort).
+ */
+export const SLOW_GUEST_WORK = 50;
+export const SLOW_BUSY_MS = 1_000;
+/** A run in progress this long counts as a possible runaway of its lane until it ends. */
+export const LONG_RUN_MS = 100;
+
+export function isSlowRun(run: { timedOut: boolean; guestWork: number; busyMs: number }): boolean {
+  return run.timedOut || run.guestWork >= SLOW_GUEST_WORK || run.busyMs > SLOW_BUSY_MS;
+}
 /** How long a lane stays slow after its last slow run. */
 export const SLOW_LANE_MS = 10 * 60_000;
 const MAX_LANES = 10_000;

@@ -22,7 +22,7 @@ import { Worker } from "node:worker_threads";
 import { DEFAULT_HOOK_TIMEOUT_MS } from "../sandbox/limits";
 import { errorMessage, HookError, type HookRunOptions, type HookRunResult } from "../sandbox/types";
 import { deserializeResult, hostFunctionOf, toThreadOptions, type FromThread, type ThreadRunOptions, type ToThread } from "./protocol";
-import { Lanes, SLOW_BUSY_MS } from "./lanes";
+import { isSlowRun, Lanes, LONG_RUN_MS } from "./lanes";
 
 export const DEFAULT_THREAD_ENTRY = path.join(process.cwd(), "lib", "hooks", "threads", "thread-entry.ts");
 const RESTART_AFTER_FAILURE_MS = 5_000;
@@ -200,7 +200,7 @@ export class HookThreadPool {
       if (!thread) return;
       const job = this.queue[index];
       const running = this.threads.flatMap((candidate) => (candidate.job ? [candidate.job] : []));
-      const isLong = (run: Job) => now - (run.startedAt ?? now) > SLOW_BUSY_MS;
+      const isLong = (run: Job) => now - (run.startedAt ?? now) > LONG_RUN_MS;
       const proven = this.lanes.state(job.lane, now) === "quick" && !running.some((run) => run.lane === job.lane && isLong(run));
       if (!proven && running.filter((run) => run.unproven || isLong(run)).length >= unprovenCap) {
         index++;
@@ -236,7 +236,10 @@ export class HookThreadPool {
     if (message.type === "call") return this.onHostCall(thread, message);
     if (message.type === "ready" || !job || job.id !== message.id) return;
     if (message.type === "failed") return this.finish(thread, job, (settled) => settled.reject(new Error(message.message)));
-    this.lanes.record(job.lane, message.result.outcome === "timeout" || message.busyMs > SLOW_BUSY_MS);
+    this.lanes.record(
+      job.lane,
+      isSlowRun({ timedOut: message.result.outcome === "timeout", guestWork: message.result.guestWork ?? 0, busyMs: message.busyMs }),
+    );
     const result = deserializeResult(message.result);
     this.finish(thread, job, (settled) => settled.resolve(result));
   }
