@@ -104,6 +104,12 @@ function uniqueViolationTarget(error: unknown): string | null {
   if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
     return JSON.stringify(error.meta ?? {});
   }
+  // A raw statement run through Prisma ($queryRaw): the adapter's error is in meta, as PGlite's adapter passes
+  // PostgreSQL's error (code 23505) or as the pg adapter's UniqueConstraintViolation (originalCode 23505).
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2010") {
+    const adapterCause = (error.meta as { driverAdapterError?: { cause?: PostgresError & { originalCode?: string } } } | undefined)?.driverAdapterError?.cause;
+    if (adapterCause && (adapterCause.code === "23505" || adapterCause.originalCode === "23505")) return JSON.stringify(adapterCause);
+  }
   const cause = (error as { name?: string; cause?: PostgresError } | null)?.cause;
   if ((error as Error | null)?.name === "DriverAdapterError" && cause?.code === "23505") return describeUniqueViolation(cause);
   if ((error as PostgresError | null)?.code === "23505") return describeUniqueViolation(error as PostgresError);

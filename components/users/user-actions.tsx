@@ -91,7 +91,12 @@ export function UserActions({
           <ConfirmButton
             label="Delete"
             title="Delete this user?"
-            description={<>The user {email} will be removed for good. This cannot be undone.</>}
+            description={
+              <>
+                The user {email} will be removed: nobody will find it or sign in as it. An Administrator can restore it from Deleted users until
+                it is purged, 30 days later unless configured otherwise.
+              </>
+            }
             confirmLabel="Delete user"
             disabled={pending}
             onConfirm={() =>

@@ -5,6 +5,7 @@ import { createUserFormSchema, updateUserSchema } from "@/lib/schemas/user";
 import { createUser } from "@/lib/users/create-user";
 import { signOutEverywhere } from "@/lib/oidc/revoke";
 import { deleteUser } from "@/lib/users/delete-user";
+import { restoreUser } from "@/lib/users/deleted-users";
 import { fieldsNotKept } from "@/lib/users/fields-not-kept";
 import { updateUser } from "@/lib/users/update-user";
 import { adminAction } from "./safe-action";
@@ -32,6 +33,11 @@ export const updateUserAction = adminAction(
 export const deleteUserAction = adminAction(z.object({ user_id: userIdSchema }), async (actor, { user_id }) => {
   await deleteUser(actor, user_id);
   return null;
+});
+
+export const restoreUserAction = adminAction(z.object({ user_id: userIdSchema }), async (actor, { user_id }) => {
+  const user = await restoreUser(actor, user_id);
+  return { email: user.email };
 });
 
 export const signOutEverywhereAction = adminAction(z.object({ user_id: userIdSchema }), async (actor, { user_id }) => {

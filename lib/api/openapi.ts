@@ -173,9 +173,25 @@ function buildDocument() {
           operationId: "deleteUser",
           tags: ["users"],
           summary: "Delete a user",
-          description: "Nobody can delete themselves.",
+          description:
+            "Nobody can delete themselves. The user can be restored by an Administrator for 30 days " +
+            "(`DELEGATE_RETENTION_DELETED_USERS_DAYS`), then it is purged; meanwhile every read of it is a 404 and " +
+            "its email and username are free for a new user.",
           parameters: [ifMatchParameter],
           responses: { 204: { description: "The user was deleted." }, ...errors(401, 403, 404, 412) },
+        },
+      },
+      "/api/v2/users/{id}/restore": {
+        parameters: [userIdParameter],
+        post: {
+          operationId: "restoreUser",
+          tags: ["users"],
+          summary: "Restore a deleted user",
+          description:
+            "Administrators only, within the restore window: the user comes back with every property, metadata and " +
+            "membership it had (its sessions stay ended). 404 when there is no such deleted user you may see; 409 when " +
+            "another user of the connection took its email or username meanwhile. Emits `user.restore.complete`.",
+          responses: { 200: { description: "The restored user.", content: json("User") }, ...errors(401, 403, 404, 409) },
         },
       },
       "/api/v2/users/{id}/invitations": {

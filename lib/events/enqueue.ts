@@ -12,7 +12,8 @@ const profileOf = (user: UserLike): UserProfile => ("user_id" in user ? user : t
 export type UserChangeInput =
   | { kind: "create"; user: UserLike }
   | { kind: "update"; user: UserLike; original: UserLike }
-  | { kind: "delete"; user: UserLike };
+  | { kind: "delete"; user: UserLike }
+  | { kind: "restore"; user: UserLike };
 
 /** The envelopes of a user change, ready for `outboxInsert`. */
 export function userChangeEvents(

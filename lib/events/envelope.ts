@@ -49,7 +49,8 @@ function registrationRoles(profile: UserProfile): string[] {
 export type UserChange =
   | { kind: "create"; user: UserProfile }
   | { kind: "update"; user: UserProfile; original: UserProfile }
-  | { kind: "delete"; user: UserProfile };
+  | { kind: "delete"; user: UserProfile }
+  | { kind: "restore"; user: UserProfile };
 
 /** The events one change emits, in the order receivers should see them. */
 export function userEvents(
@@ -86,5 +87,6 @@ export function userEvents(
   if (change.kind === "update") {
     return [wrap<"user.update.complete">({ ...base("user.update.complete"), original: eventUser(change.original, tenant.id) })];
   }
+  if (change.kind === "restore") return [wrap<"user.restore.complete">(base("user.restore.complete"))];
   return [wrap<"user.delete.complete">(base("user.delete.complete"))];
 }

@@ -6,6 +6,7 @@ export const EVENT_TYPES = [
   "user.create.complete",
   "user.update.complete",
   "user.delete.complete",
+  "user.restore.complete",
   "user.login.success",
   "user.login.failed",
   "user.logout",
@@ -80,6 +81,8 @@ export interface UserUpdateEvent extends EventBase<"user.update.complete"> {
   original: EventUser;
 }
 export type UserDeleteEvent = EventBase<"user.delete.complete">;
+/** A deleted user put back within the restore window, as it was when deleted. */
+export type UserRestoreEvent = EventBase<"user.restore.complete">;
 
 /** A sign-in through the OpenID Connect provider; `applicationId` is the application's client_id. */
 export interface UserLoginSuccessEvent extends EventBase<"user.login.success"> {
@@ -101,6 +104,7 @@ export interface EventBodies {
   "user.create.complete": UserCreateEvent;
   "user.update.complete": UserUpdateEvent;
   "user.delete.complete": UserDeleteEvent;
+  "user.restore.complete": UserRestoreEvent;
   "user.login.success": UserLoginSuccessEvent;
   "user.login.failed": UserLoginFailedEvent;
   "user.logout": UserLogoutEvent;

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { pruneAuditBatch } from "@/lib/audit/prune-chain";
+import { purgeDeletedUsersStatement } from "@/lib/users/deleted-users";
 import type { RetentionSettings } from "./settings";
 
 /*
@@ -18,7 +19,7 @@ const DAY_MS = 86_400_000;
 export const PRUNE_BATCH = 1_000;
 const EVENT_BATCH = 200;
 
-export type PrunedTable = "hook_executions" | "events" | "mail_messages" | "account_tokens" | "sign_in_throttles" | "audit_logs";
+export type PrunedTable = "hook_executions" | "events" | "mail_messages" | "account_tokens" | "sign_in_throttles" | "deleted_users" | "audit_logs";
 export type PruneCounts = Record<PrunedTable, number>;
 
 /** A `timestamp` (UTC, as Prisma writes it) for an epoch in milliseconds. */
@@ -80,6 +81,12 @@ const BATCHES: Record<PrunedTable, Batch> = {
         SELECT key FROM sign_in_throttles
         WHERE updated_at < ${instant(cutoff)} AND (not_before IS NULL OR not_before < ${instant(cutoff)})
         LIMIT ${limit} FOR UPDATE SKIP LOCKED)`,
+  },
+  // Deleted users past their restore window are purged; each purge is audited (user.purge) in the same statement.
+  deleted_users: {
+    days: "deletedUsersDays",
+    limit: PRUNE_BATCH,
+    statement: (cutoff, limit) => purgeDeletedUsersStatement(utcTimestamp(cutoff), limit),
   },
   // Last, so that a broken audit chain (which stops its pruning with an error) leaves the others pruned.
   audit_logs: {

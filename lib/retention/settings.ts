@@ -11,6 +11,8 @@ export interface RetentionSettings {
   mailDays: number;
   /** Sign-in throttling counters, counted from the last attempt (they matter for an hour at most). */
   signInThrottlesDays: number;
+  /** Deleted users stay restorable this long, then are purged (their audit entries stay). */
+  deletedUsersDays: number;
 }
 
 export function retentionSettings(): RetentionSettings {
@@ -21,5 +23,6 @@ export function retentionSettings(): RetentionSettings {
     eventsDays: config.DELEGATE_RETENTION_EVENTS_DAYS,
     mailDays: config.DELEGATE_RETENTION_MAIL_DAYS,
     signInThrottlesDays: config.DELEGATE_RETENTION_SIGN_IN_THROTTLES_DAYS,
+    deletedUsersDays: config.DELEGATE_RETENTION_DELETED_USERS_DAYS,
   };
 }

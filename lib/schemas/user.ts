@@ -121,3 +121,10 @@ export const listUsersSchema = z.object({
   message: "Send the search as q or as search, not both.",
 });
 export type ListUsersInput = z.infer<typeof listUsersSchema>;
+
+/** The "Deleted users" view's page. */
+export const listDeletedUsersSchema = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  per_page: z.coerce.number().int().min(10).max(100).default(50),
+});
+export type ListDeletedUsersInput = z.infer<typeof listDeletedUsersSchema>;

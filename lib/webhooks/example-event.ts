@@ -33,7 +33,7 @@ export async function getExampleEvent(actor: Actor, type: EventType): Promise<Ev
   const change =
     type === "user.update.complete"
       ? ({ kind: "update", user: { ...EXAMPLE_USER, name: "Joe B. Smith" }, original: EXAMPLE_USER } as const)
-      : ({ kind: type === "user.delete.complete" ? "delete" : "create", user: EXAMPLE_USER } as const);
+      : ({ kind: type === "user.delete.complete" ? "delete" : type === "user.restore.complete" ? "restore" : "create", user: EXAMPLE_USER } as const);
   const events = userEvents(change, tenant, source);
   return events.find(({ event }) => event.type === type) ?? events[0];
 }

@@ -16,7 +16,7 @@ const db = useTestDatabase();
 const DAY = 86_400_000;
 const NOW = new Date("2026-12-07T12:00:00.000Z");
 /** Different for each table, so that a table pruned with another's setting fails. */
-const SETTINGS: RetentionSettings = { auditDays: 400, hookExecutionsDays: 30, eventsDays: 20, mailDays: 10, signInThrottlesDays: 1 };
+const SETTINGS: RetentionSettings = { auditDays: 400, hookExecutionsDays: 30, eventsDays: 20, mailDays: 10, signInThrottlesDays: 1, deletedUsersDays: 15 };
 /** Just inside a retention of `days` (kept) and just outside it (deleted). */
 const inside = (days: number) => new Date(NOW.getTime() - days * DAY + 1000);
 const outside = (days: number) => new Date(NOW.getTime() - days * DAY - 1000);
@@ -128,7 +128,7 @@ describe("pruning past the retention", () => {
     let batches = 0;
     const stopAfterTwo = () => batches++ >= 2;
     // Only the audit log, so that every check between batches is one of its own.
-    const auditOnly = { hookExecutionsDays: 0, eventsDays: 0, mailDays: 0, signInThrottlesDays: 0 };
+    const auditOnly = { hookExecutionsDays: 0, eventsDays: 0, mailDays: 0, signInThrottlesDays: 0, deletedUsersDays: 0 };
     expect((await prune(auditOnly, { batchSize: 2, shouldStop: stopAfterTwo })).audit_logs).toBe(4);
     expect(await db().prisma.auditLog.count()).toBe(1);
     expect((await prune({}, { batchSize: 2 })).audit_logs).toBe(1);
@@ -161,6 +161,7 @@ describe("retention settings", () => {
     "DELEGATE_RETENTION_EVENTS_DAYS",
     "DELEGATE_RETENTION_MAIL_DAYS",
     "DELEGATE_RETENTION_SIGN_IN_THROTTLES_DAYS",
+    "DELEGATE_RETENTION_DELETED_USERS_DAYS",
   ];
   const withEnv = (values: Record<string, string>) => {
     for (const name of names) delete process.env[name];
@@ -171,9 +172,9 @@ describe("retention settings", () => {
   it("default to 400 days of audit, 30 of the rest and a day of sign-in throttles, each configurable", () => {
     try {
       withEnv({});
-      expect(retentionSettings()).toEqual({ auditDays: 400, hookExecutionsDays: 30, eventsDays: 30, mailDays: 30, signInThrottlesDays: 1 });
-      withEnv({ DELEGATE_RETENTION_AUDIT_DAYS: "730", DELEGATE_RETENTION_EVENTS_DAYS: "0" });
-      expect(retentionSettings()).toMatchObject({ auditDays: 730, eventsDays: 0 });
+      expect(retentionSettings()).toEqual({ auditDays: 400, hookExecutionsDays: 30, eventsDays: 30, mailDays: 30, signInThrottlesDays: 1, deletedUsersDays: 30 });
+      withEnv({ DELEGATE_RETENTION_AUDIT_DAYS: "730", DELEGATE_RETENTION_EVENTS_DAYS: "0", DELEGATE_RETENTION_DELETED_USERS_DAYS: "7" });
+      expect(retentionSettings()).toMatchObject({ auditDays: 730, eventsDays: 0, deletedUsersDays: 7 });
       withEnv({ DELEGATE_RETENTION_MAIL_DAYS: "-1" });
       expect(() => retentionSettings()).toThrow("DELEGATE_RETENTION_MAIL_DAYS");
     } finally {

@@ -46,11 +46,18 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     <>
       <div className="page-header">
         <h1>{settings?.dict.title ?? "Users"}</h1>
-        {can(actor, "users:write") && (
-          <Link href="/users/new" className="button">
-            Create user
-          </Link>
-        )}
+        <div>
+          {can(actor, "config:manage") && (
+            <>
+              <Link href="/users/deleted">Deleted users</Link>{" "}
+            </>
+          )}
+          {can(actor, "users:write") && (
+            <Link href="/users/new" className="button">
+              Create user
+            </Link>
+          )}
+        </div>
       </div>
       {!parsed.success && (
         <div role="alert" className="alert">
