@@ -113,6 +113,7 @@ function buildDocument() {
       { name: "users", description: "Users of the database connections." },
       { name: "account links", description: "Invitations, password resets and email verification: single-use links mailed to users." },
       clientsTag,
+      { name: "audit log", description: "The audit log, a hash chain (npm run audit:verify)." },
     ],
     paths: {
       "/api/v2/users": {
@@ -245,6 +246,31 @@ function buildDocument() {
         },
       },
       ...clientsPaths,
+      "/api/v2/logs/export": {
+        get: {
+          operationId: "exportAuditLog",
+          tags: ["audit log"],
+          summary: "Export the filtered audit log as CSV or NDJSON (streamed)",
+          description:
+            "The entries the token's admin may read (Operators, Administrators, Auditors; scoped by the Filter Hook as on the " +
+            "logs page), with the logs page's filters, in chain order. Each entry carries `seq`, `prev_hash` and `hash`. " +
+            "CSV fields that a spreadsheet would run as a formula start with an apostrophe. Audited as `audit.export`.",
+          parameters: [
+            { name: "format", in: "query", schema: { type: "string", enum: ["csv", "ndjson"], default: "ndjson" } },
+            { name: "actor", in: "query", schema: { type: "string" }, description: "Part of the acting admin's email." },
+            { name: "action", in: "query", schema: { type: "string" } },
+            { name: "user_id", in: "query", schema: { type: "string", format: "uuid" } },
+            { name: "result", in: "query", schema: { type: "string", enum: ["success", "failure"] } },
+          ],
+          responses: {
+            200: {
+              description: "The entries, one a line.",
+              content: { "text/csv": { schema: { type: "string" } }, "application/x-ndjson": { schema: { type: "string" } } },
+            },
+            ...errors(400, 401, 403),
+          },
+        },
+      },
       "/api/v2/openapi.json": {
         get: {
           operationId: "getOpenApiDocument",

@@ -24,31 +24,43 @@ async function auditScope(actor: Actor): Promise<Prisma.Sql | null> {
     WHERE u.id = a.target_user_id AND ${visibility}))`;
 }
 
-function auditConditions(input: ListAuditInput, scope: Prisma.Sql | null): Prisma.Sql {
+type AuditFilters = Pick<ListAuditInput, "actor" | "action" | "user_id" | "result">;
+
+function auditConditions(input: AuditFilters, scope: Prisma.Sql | null): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
   if (input.actor) conditions.push(Prisma.sql`a.actor_email ILIKE ${`%${escapeLike(input.actor)}%`}`);
   if (input.action) conditions.push(Prisma.sql`a.action = ${input.action}`);
   if (input.user_id) conditions.push(Prisma.sql`a.target_user_id = ${input.user_id}::uuid`);
   if (input.result) conditions.push(Prisma.sql`a.result = ${input.result}`);
   if (scope) conditions.push(scope);
-  return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+  return conditions;
 }
 
 /**
- * The logs page: entries the admin may read (auditScope), filtered, newest first; the total counts the
- * same rows. Filtered to one user that exists, it is that user's log view and needs the Access Hook's
- * `read:logs` on them (a refusal or a failing hook is a 403).
+ * The conditions on `audit_logs a` of the entries the admin may read with these filters: `logs:read`,
+ * and filtered to one user that exists, the Access Hook's `read:logs` on them (a refusal or a failing
+ * hook is a 403); then auditScope. The logs page and the export share them.
  */
-export async function listAuditLog(actor: Actor, input: ListAuditInput) {
+export async function readableAuditConditions(actor: Actor, input: AuditFilters): Promise<Prisma.Sql[]> {
   requirePermission(actor, "logs:read");
-  const prisma = await getPrisma();
   if (input.user_id) {
     // A user that no longer exists has no profile to judge: their entries stay under auditScope alone.
     await loadUserFor(actor, input.user_id, "read:logs").catch((error: unknown) => {
       if (!(error instanceof DomainError && error.code === "not_found")) throw error;
     });
   }
-  const where = auditConditions(input, await auditScope(actor));
+  return auditConditions(input, await auditScope(actor));
+}
+
+const whereOf = (conditions: Prisma.Sql[]) => (conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty);
+
+/**
+ * The logs page: entries the admin may read (readableAuditConditions), filtered, newest first; the total
+ * counts the same rows.
+ */
+export async function listAuditLog(actor: Actor, input: ListAuditInput) {
+  const where = whereOf(await readableAuditConditions(actor, input));
+  const prisma = await getPrisma();
   const [idRows, countRows] = await Promise.all([
     prisma.$queryRaw<{ id: string }[]>`
       SELECT a.id FROM audit_logs a ${where}

@@ -36,3 +36,9 @@ export const checkpointsTextSchema = z
 
 export const verifyAuditSchema = z.object({ checkpoints: checkpointsTextSchema.prefault("") });
 export type VerifyAuditInput = z.output<typeof verifyAuditSchema>;
+
+/** The export of the filtered log: the logs page's filters, and the format. */
+export const exportAuditSchema = listAuditSchema.omit({ page: true, per_page: true }).extend({
+  format: z.enum(["csv", "ndjson"], { error: "format must be csv or ndjson." }).default("ndjson"),
+});
+export type ExportAuditInput = z.infer<typeof exportAuditSchema>;

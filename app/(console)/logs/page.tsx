@@ -49,7 +49,18 @@ export default async function LogsPage({ searchParams }: { searchParams: SearchP
           Only entries about one user. <Link href={hrefWith("/logs", { ...query, user_id: undefined })}>Show all users</Link>
         </p>
       )}
-      <p className="muted">{log.total === 1 ? "1 entry" : `${log.total} entries`}</p>
+      <p className="muted">
+        {log.total === 1 ? "1 entry" : `${log.total} entries`}
+        {log.total > 0 && (
+          <>
+            {" "}
+            · Export these entries: <a href={hrefWith("/logs/export", { ...query, format: "csv" })} download>CSV</a>,{" "}
+            <a href={hrefWith("/logs/export", { ...query, format: "ndjson" })} download>
+              NDJSON
+            </a>
+          </>
+        )}
+      </p>
       {log.entries.length > 0 ? (
         <>
           <AuditTable entries={log.entries} caption="Audit log, newest first" />
