@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { isMainThread } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
@@ -176,6 +177,18 @@ describe("a hook thread pool", () => {
     expect(his.result).toEqual({ answered: 1 });
     await Promise.all(theirs);
     expect(finished).toEqual(["ian", "mallory timeout", "trudy timeout", "eve timeout"]);
+  });
+
+  it("runs its threads at a lower priority (nice + 10) than the thread that serves requests", async () => {
+    const niceOf = (task: string) => Number(fs.readFileSync(`/proc/${process.pid}/task/${task}/stat`, "utf8").split(") ")[1].split(" ")[16]);
+    const serverNice = niceOf(String(process.pid));
+    // Run as `nice npx vitest`, the server thread is at 10 and the hook threads at the maximum, 19.
+    const lowPriorityThreads = () => fs.readdirSync(`/proc/${process.pid}/task`).filter((task) => niceOf(task) === Math.min(19, serverNice + 10)).length;
+    const before = lowPriorityThreads();
+    const pool = newPool({ size: 2 });
+    await pool.ready;
+    expect(lowPriorityThreads() - before).toBe(2);
+    expect(niceOf(String(process.pid))).toBe(serverNice);
   });
 
   it("fails runs with a clear message when its threads cannot start, and never runs them on this thread", async () => {

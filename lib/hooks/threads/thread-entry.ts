@@ -3,9 +3,13 @@
  * back on the server's thread. Loaded through tsx from the project's sources, so the code is the same
  * whether the server runs Next's build, tsx or Vitest.
  */
+import os from "node:os";
 import { parentPort } from "node:worker_threads";
 import { runHook, type HostFunction } from "../sandbox";
 import { serializeResult, type FromThread, type ThreadRunOptions, type ToThread } from "./protocol";
+
+/** How much lower the hook threads' scheduling priority is than the server thread's (nice values, max 19). */
+const HOOK_THREAD_NICE_INCREMENT = 10;
 
 const port = parentPort;
 if (!port) throw new Error("thread-entry.ts runs only as a worker thread");
@@ -82,6 +86,14 @@ port.on("message", (message: ToThread) => {
   if (message.ok) pending.resolve(message.json === undefined ? undefined : JSON.parse(message.json));
   else pending.reject(new Error(message.message));
 });
+
+// Hooks are admins' code: when the CPU is short (a runaway hook on each core), the thread that serves
+// requests comes first. A nice value is per thread on Linux; raising it needs no privilege.
+try {
+  os.setPriority(Math.min(19, os.getPriority() + HOOK_THREAD_NICE_INCREMENT));
+} catch {
+  // A platform without per-thread priorities keeps the default.
+}
 
 // The first run on a new QuickJS module compiles much of its WebAssembly: done before taking work.
 await runHook({ hookName: "Warm-up", code: "function (ctx, callback) { callback(null, ctx); }", args: [{ warm: true }] });
