@@ -5,12 +5,12 @@ import type { UserProfile } from "@/lib/users/profile";
  * What one change did to the fields it touched, for the audit entry's `details.changes`: the value before
  * and after each changed field, metadata as one line per changed JSON path (`user_metadata.address.city`).
  * A side that has no value (a key added or removed) has no `from` / `to`. Passwords, hashes, secrets and
- * tokens are never recorded, only that they changed (`changed: true`), and neither is any metadata key
- * whose name says it holds one.
+ * tokens are never recorded, only that they changed (`changed: true`), and neither is any key whose name
+ * says it holds one (password, secret, hash, token, credential, private or API key, authorization, cookie).
  */
 export type FieldChange = { field: string; from?: Prisma.InputJsonValue | null; to?: Prisma.InputJsonValue | null } | { field: string; changed: true };
 
-const SECRET_KEY = /pass(word)?|secret|hash|token|credential|private.?key|api.?key/i;
+const SECRET_KEY = /pass(word)?|secret|hash|token|credential|private.?key|api.?key|authori[sz]ation|cookie/i;
 
 type Json = Prisma.JsonValue | undefined;
 
@@ -43,6 +43,24 @@ export function jsonChanges(path: string, before: Json, after: Json, out: FieldC
       ...(before === undefined ? {} : { from: before as Prisma.InputJsonValue | null }),
       ...(after === undefined ? {} : { to: after as Prisma.InputJsonValue | null }),
     });
+  }
+  return out;
+}
+
+/**
+ * The changes of the named keys of a configuration object (webhook endpoint, settings); `secretKeys` (e.g. custom
+ * headers, which carry tokens) and secret-looking keys are recorded only as changed.
+ */
+export function objectChanges(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  keys: readonly string[],
+  secretKeys: readonly string[] = [],
+): FieldChange[] {
+  const out: FieldChange[] = [];
+  for (const key of keys) {
+    if (!secretKeys.includes(key)) jsonChanges(key, before[key] as Json, after[key] as Json, out);
+    else if (!same(before[key] as Json, after[key] as Json)) out.push({ field: key, changed: true });
   }
   return out;
 }

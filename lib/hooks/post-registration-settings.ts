@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { requirePermission, type Actor } from "@/lib/auth/actor";
+import { objectChanges } from "@/lib/audit/changes";
 import { auditFailures, recordAudit } from "@/lib/audit/record";
 import { getPrisma } from "@/lib/db/client";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 
 export const POST_REGISTRATION_SETTING_KEY = "post_registration";
 
@@ -19,7 +20,7 @@ export const postRegistrationSettingsSchema = z.object({
 });
 export type PostRegistrationSettings = z.infer<typeof postRegistrationSettingsSchema>;
 
-export async function readPostRegistrationSettings(db: PrismaClient): Promise<PostRegistrationSettings> {
+export async function readPostRegistrationSettings(db: PrismaClient | Prisma.TransactionClient): Promise<PostRegistrationSettings> {
   const row = await db.setting.findUnique({ where: { key: POST_REGISTRATION_SETTING_KEY } });
   const parsed = postRegistrationSettingsSchema.safeParse(row?.value ?? {});
   return parsed.success ? parsed.data : { allowedHosts: [] };
@@ -45,8 +46,10 @@ export async function updatePostRegistrationSettings(actor: Actor, input: PostRe
     const prisma = await getPrisma();
     const value = { allowedHosts: [...new Set(input.allowedHosts)] };
     await prisma.$transaction(async (tx) => {
+      const previous = await readPostRegistrationSettings(tx);
       await tx.setting.upsert({ where: { key: POST_REGISTRATION_SETTING_KEY }, create: { key: POST_REGISTRATION_SETTING_KEY, value }, update: { value } });
-      await recordAudit(tx, actor, { action: "hook.post_registration.settings", details: value });
+      const changes = objectChanges(previous, value, ["allowedHosts"]);
+      await recordAudit(tx, actor, { action: "hook.post_registration.settings", details: { ...value, changes } });
     });
     return value;
   });

@@ -1,4 +1,5 @@
 import { requirePermission, type Actor } from "@/lib/auth/actor";
+import { objectChanges } from "@/lib/audit/changes";
 import { auditFailures, recordAudit } from "@/lib/audit/record";
 import { getPrisma } from "@/lib/db/client";
 import { formatDuration } from "@/lib/delivery/duration";
@@ -42,14 +43,16 @@ export async function updateDeliverySettings(actor: Actor, input: UpdateDelivery
     requirePermission(actor, "config:manage");
     const prisma = await getPrisma();
     const saved = await prisma.$transaction(async (tx) => {
-      const next: StoredDeliverySettings = { ...(await readStoredDeliverySettings(tx)) };
+      const previous = await readStoredDeliverySettings(tx);
+      const next: StoredDeliverySettings = { ...previous };
       for (const key of ["outboundAllowlist", "retrySchedule", "disableAfter"] as const) {
         if (input[key] === null) delete next[key];
         else if (input[key] !== undefined) Object.assign(next, { [key]: input[key] });
       }
       const value = next as Prisma.InputJsonObject;
       await tx.setting.upsert({ where: { key: DELIVERY_SETTING_KEY }, create: { key: DELIVERY_SETTING_KEY, value }, update: { value } });
-      await recordAudit(tx, actor, { action: "delivery.settings", details: { ...value } });
+      const changes = objectChanges(previous, next, ["outboundAllowlist", "retrySchedule", "disableAfter"]);
+      await recordAudit(tx, actor, { action: "delivery.settings", details: { ...value, changes } });
       return next;
     });
     return view(saved);

@@ -1,4 +1,5 @@
 import { requirePermission, type Actor } from "@/lib/auth/actor";
+import { objectChanges } from "@/lib/audit/changes";
 import { auditFailures, recordAudit } from "@/lib/audit/record";
 import { getPrisma } from "@/lib/db/client";
 import { fieldError } from "@/lib/errors";
@@ -37,7 +38,8 @@ export async function updateWebhookEndpoint(
 
     const row = await prisma.$transaction(async (tx) => {
       const updated = await tx.webhookEndpoint.update({ where: { id }, data });
-      await recordAudit(tx, actor, { action: "webhook.update", details: { endpointId: id, url: updated.url, fields } });
+      const changes = objectChanges(current, updated, fields, ["headers", "basicAuthPassword"]);
+      await recordAudit(tx, actor, { action: "webhook.update", details: { endpointId: id, url: updated.url, fields, changes } });
       return updated;
     });
     return toEndpointView(row);

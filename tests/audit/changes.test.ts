@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
-import { jsonChanges } from "@/lib/audit/changes";
+import { jsonChanges, objectChanges } from "@/lib/audit/changes";
 import { createUserSchema, updateUserSchema } from "@/lib/schemas/user";
 import { DEMO_CONNECTION } from "@/lib/seed/demo-data";
 import { createUser } from "@/lib/users/create-user";
 import { updateUser } from "@/lib/users/update-user";
+import { updateDeliverySettings } from "@/lib/webhooks/delivery-settings";
 import { useTestDatabase } from "../helpers/db";
 import { seedAndLoadAdmins, type DemoAdmin } from "../helpers/fixtures";
 
@@ -44,6 +45,31 @@ describe("jsonChanges", () => {
       { field: "user_metadata.recovery.hash", changed: true },
       { field: "user_metadata.recovery.hint", from: "a", to: "b" },
       { field: "user_metadata.recovery.password", changed: true },
+    ]);
+  });
+});
+
+describe("objectChanges", () => {
+  it("records the named keys of a configuration object, the secret ones only as changed", () => {
+    const before = { url: "https://a.example/hook", headers: { "X-Token": "t1" }, basicAuthPassword: "p1", enabled: true, description: "same" };
+    const after = { url: "https://b.example/hook", headers: { "X-Token": "t2" }, basicAuthPassword: "p2", enabled: true, description: "same" };
+    expect(objectChanges(before, after, ["url", "headers", "basicAuthPassword", "enabled", "description"], ["headers", "basicAuthPassword"])).toEqual([
+      { field: "url", from: "https://a.example/hook", to: "https://b.example/hook" },
+      { field: "headers", changed: true },
+      { field: "basicAuthPassword", changed: true },
+    ]);
+    expect(objectChanges(before, { ...before }, ["headers"], ["headers"])).toEqual([]);
+  });
+});
+
+describe("the audit entries of configuration changes", () => {
+  it("records the delivery settings before and after, a reset as a removed value", async () => {
+    await updateDeliverySettings(admins.ian, { retrySchedule: ["0", "1m"], disableAfter: "1d" });
+    await updateDeliverySettings(admins.ian, { retrySchedule: null, disableAfter: "2d" });
+    const entry = await db().prisma.auditLog.findFirstOrThrow({ where: { action: "delivery.settings" }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+    expect((entry.details as { changes: unknown }).changes).toEqual([
+      { field: "retrySchedule", from: ["0", "1m"] },
+      { field: "disableAfter", from: "1d", to: "2d" },
     ]);
   });
 });
