@@ -1,7 +1,11 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as restoreRoute from "@/app/api/v2/users/[id]/restore/route";
 import * as userRoute from "@/app/api/v2/users/[id]/route";
-import type { Actor } from "@/lib/auth/actor";
+import { loadActor, type Actor } from "@/lib/auth/actor";
+import { ROLES } from "@/lib/auth/roles";
+import { clearAllMemos } from "@/lib/cache/memo";
+import { DEMO_FILTER_HOOK } from "@/lib/hooks/demo-hooks";
+import { saveHook } from "@/lib/hooks/manage/save-hook";
 import { DomainError } from "@/lib/errors";
 import { signInUser, WRONG_CREDENTIALS } from "@/lib/oidc/user-sign-in";
 import { pruneExpiredRows } from "@/lib/retention/prune";
@@ -103,6 +107,31 @@ describe("deleting and restoring a user", () => {
   it("is a 404 for a user that was never deleted or an id that is not one", async () => {
     expect((await failure(restoreUser(admins.ian, admins.kelly.id))).status).toBe(404);
     expect((await failure(restoreUser(admins.ian, "not-a-uuid"))).status).toBe(404);
+  });
+});
+
+describe("an Administrator restricted by the Filter Hook", () => {
+  afterAll(async () => {
+    await db().prisma.hookVersion.deleteMany({ where: { kind: "filter" } });
+    await db().prisma.hook.deleteMany({ where: { kind: "filter" } });
+    clearAllMemos();
+  });
+
+  it("sees and restores only the deleted users the hook lets them see, judged on the row as deleted", async () => {
+    const salesAdmin = await make("sales.administrator@example.com", { app_metadata: { roles: [ROLES.administrator], department: "Sales" } });
+    const sales = await make("restore.sales@example.com", { memberships: ["Sales"] });
+    const finance = await make("restore.finance@example.com", { memberships: ["Finance"] });
+    await deleteUser(admins.ian, sales.user_id);
+    await deleteUser(admins.ian, finance.user_id);
+    await saveHook(admins.ian, { kind: "filter", code: DEMO_FILTER_HOOK, enabled: true, timeoutMs: 1_000 });
+    const sam = await loadActor(salesAdmin.user_id, "console");
+
+    const listed = (await listDeletedUsers(sam, page)).users.map((found) => found.email);
+    expect(listed).toContain("restore.sales@example.com");
+    expect(listed).not.toContain("restore.finance@example.com");
+    expect((await failure(restoreUser(sam, finance.user_id))).status).toBe(404);
+    expect(await db().prisma.deletedUser.count({ where: { id: finance.user_id } })).toBe(1);
+    expect((await restoreUser(sam, sales.user_id)).email).toBe("restore.sales@example.com");
   });
 });
 
