@@ -48,7 +48,7 @@ export const MUTATION_MODULES: Record<string, MutationModule> = {
   signing: {
     title: "Standard Webhooks signing and secret rotation",
     mutate: ["lib/webhooks/signature.ts", "lib/webhooks/rotate-secret.ts"],
-    tests: ["tests/webhooks/signature.test.ts", "tests/webhooks/delivery.test.ts"],
+    tests: ["tests/webhooks/signature.test.ts", "tests/webhooks/rotate-secret.test.ts"],
   },
   "retry-schedule": {
     title: "Retry scheduling",
