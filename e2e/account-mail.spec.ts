@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { linkIn, startSmtpReceiver, type SmtpReceiver } from "../tests/mail/support/smtp-receiver";
-import { ADMINS, alertIn, signIn, toast, uniqueEmail, USER_PASSWORD } from "./fixtures";
+import { ADMINS, alertIn, createUser, signIn, toast, uniqueEmail, USER_PASSWORD } from "./fixtures";
+import { catchCallback, exchange, registerApplicationInConsole, startAuthorization } from "./support/relying-party";
 
 /**
  * Mail over a real SMTP server: a second console (same build, its own embedded database) started
@@ -26,8 +27,8 @@ async function waitForServer(url: string, timeoutMs: number) {
 async function inviteInTheConsole(page: Page, email: string) {
   await page.goto("/users/new");
   await page.getByLabel("Email").fill(email);
-  await expect(page.getByLabel(/^Send an invitation/)).toBeChecked();
-  await page.getByLabel("Memberships").selectOption(["Finance"]);
+  await expect(page.getByRole("radio", { name: /^Send an invitation/ })).toBeChecked();
+  await page.getByRole("group", { name: "Memberships" }).getByLabel("Finance", { exact: true }).check();
   await page.getByRole("button", { name: "Create user" }).click();
   await expect(page.getByRole("heading", { name: email, level: 1 })).toBeVisible();
   await expect(page.locator(".page-header").getByText("Invited")).toBeVisible();
@@ -63,7 +64,7 @@ test.describe("with SMTP", () => {
   });
   test.use({ baseURL: mailBaseUrl });
 
-  test("an admin invites in the browser; the user sets a password through the mailed link, which then works no more", async ({ page, browser }) => {
+  test("an admin invites in the browser; the user sets a password through the mailed link, which then works no more, and signs in to an application with it", async ({ page, browser }) => {
     const email = uniqueEmail("invite");
     await signIn(page, ADMINS.ian);
     await inviteInTheConsole(page, email);
@@ -99,6 +100,18 @@ test.describe("with SMTP", () => {
     await page.getByRole("link", { name: email }).click();
     await expect(page.locator(".page-header").getByText("Email verified")).toBeVisible();
     await expect(page.locator(".page-header").getByText("Invited")).toHaveCount(0);
+
+    // The password works at an application that signs in through Delegate (openid-client, code + PKCE).
+    const app = await registerApplicationInConsole(page, `Intranet ${Date.now().toString(36)}`, { firstParty: true });
+    const rp = await startAuthorization(mailBaseUrl, app.clientId, app.secret);
+    const callback = await catchCallback(user);
+    await user.goto(rp.authorizationUrl);
+    await user.getByLabel("Email or username").fill(email);
+    await user.getByLabel("Password").fill(USER_PASSWORD);
+    await user.getByRole("button", { name: "Sign in" }).click();
+    const { claims } = await exchange(rp, await callback());
+    expect(claims.email).toBe(email);
+    expect(claims.email_verified).toBe(true);
   });
 
   test("reset and verification mails sent from the user page work through their links", async ({ page, browser }) => {
@@ -131,6 +144,46 @@ test.describe("with SMTP", () => {
     await user.goto(linkIn(verification));
     await user.getByRole("button", { name: "Verify my email address" }).click();
     await expect(user.getByRole("status")).toHaveText(`Thank you: ${email} is verified.`);
+  });
+
+  test("'Forgot your password?' on the sign-in page: the mailed link sets a new password and leads back to the same sign-in, which then finishes", async ({ page, browser }) => {
+    const email = uniqueEmail("forgot-signin");
+    await signIn(page, ADMINS.ian);
+    await createUser(page, { email });
+    const app = await registerApplicationInConsole(page, `Wiki ${Date.now().toString(36)}`, { firstParty: true });
+    const rp = await startAuthorization(mailBaseUrl, app.clientId, app.secret);
+    const user = await userPage(browser);
+    const callback = await catchCallback(user);
+    await user.goto(rp.authorizationUrl);
+    const signInUrl = user.url();
+    expect(signInUrl).toMatch(/\/interaction\/[A-Za-z0-9_-]+$/);
+
+    await user.getByRole("link", { name: "Forgot your password?" }).click();
+    await expect(user.getByRole("heading", { name: "Forgot your password?" })).toBeVisible();
+    await user.getByLabel("Email").fill(email);
+    await user.getByRole("button", { name: "Send me a link" }).click();
+    await expect(user.getByRole("status")).toHaveText("If an account uses this email address, we have sent it a link to choose a new password. Check your mailbox (and spam folder).");
+    await expect(user.getByRole("link", { name: "Back to sign-in" })).toHaveAttribute("href", new URL(signInUrl).pathname);
+
+    const reset = await smtp.waitFor((m) => m.to.includes(email) && m.subject === "Reset your Delegate Demo password");
+    const link = new URL(linkIn(reset));
+    expect(link.searchParams.get("return_to")).toBe(new URL(signInUrl).pathname);
+    await user.goto(link.toString());
+    await user.getByLabel("New password").fill("Res3t-in-browser");
+    await user.getByLabel("Repeat the password").fill("Res3t-in-browser");
+    await user.getByRole("button", { name: "Change my password" }).click();
+    await expect(user.getByRole("status")).toHaveText("Your password is changed, and you are signed out everywhere. Sign in with the new password.");
+
+    await user.getByRole("link", { name: "Back to sign-in" }).click();
+    await expect(user).toHaveURL(signInUrl);
+    await user.getByLabel("Email or username").fill(email);
+    await user.getByLabel("Password").fill(USER_PASSWORD);
+    await user.getByRole("button", { name: "Sign in" }).click();
+    await expect(alertIn(user)).toHaveText("Wrong email, username or password.");
+    await user.getByLabel("Password").fill("Res3t-in-browser");
+    await user.getByRole("button", { name: "Sign in" }).click();
+    const { claims } = await exchange(rp, await callback());
+    expect(claims.email).toBe(email);
   });
 
   test("forgot password answers the same for an unknown email and mails only the known one", async ({ page, browser }) => {

@@ -21,10 +21,15 @@ test("keyboard only: create a user; the field the Write Hook dropped is named; r
   await expectNoSeriousAxeViolations(page, "create form");
   await page.getByLabel("Email").focus();
   await page.keyboard.type(email);
+  await page.keyboard.press("Tab"); // the password choice: "Send an invitation" is checked
+  await expect(page.getByRole("radio", { name: /^Send an invitation/ })).toBeFocused();
+  await page.keyboard.press("ArrowDown"); // "Set a password"
+  await expect(page.getByLabel("Set a password")).toBeChecked();
   await page.keyboard.press("Tab");
   await page.keyboard.type(USER_PASSWORD);
   await page.keyboard.press("Tab");
   await page.keyboard.type(USER_PASSWORD);
+  await page.keyboard.press("Tab"); // Require a change at next sign-in
   await page.keyboard.press("Tab"); // Connection
   await page.keyboard.press("Tab"); // the first membership: Finance
   await expect(page.getByRole("group", { name: "Memberships" }).getByRole("checkbox", { name: "Finance" })).toBeFocused();
