@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { accessEvaluationSchema, evaluateAccessSchema } from "@/lib/schemas/access";
 import { passwordChangeTicketSchema, verificationEmailJobSchema } from "@/lib/schemas/account";
 import { createUserSchema, listUsersSchema, PAGE_SIZES, updateUserSchema } from "@/lib/schemas/user";
 import { clientsPaths, clientsSchemas, clientsTag } from "./openapi-clients";
@@ -114,6 +115,7 @@ function buildDocument() {
       { name: "account links", description: "Invitations, password resets and email verification: single-use links mailed to users." },
       clientsTag,
       { name: "audit log", description: "The audit log, a hash chain (npm run audit:verify)." },
+      { name: "access", description: "Why an admin may or may not act on a user: the checks run with saved hooks or a draft, nothing written." },
     ],
     paths: {
       "/api/v2/users": {
@@ -271,6 +273,22 @@ function buildDocument() {
           },
         },
       },
+      "/api/v2/access/evaluate": {
+        post: {
+          operationId: "evaluateAccess",
+          tags: ["access"],
+          summary: "Why can (or can't) this admin do this?",
+          description:
+            "Administrators and Auditors. Runs, for one admin, one user (`user_id`) and one action, the checks the admin's own " +
+            "request would run: the role's permission, the built-in rules (nobody deletes their own account; only Administrators " +
+            "change other admins' accounts), the Filter Hook (`list:user`: is the user in the admin's list), the Access Hook, and " +
+            "for `create:user` the Settings Query Hook's `canCreateUser` and the Memberships Query Hook (`membership`). Answers " +
+            "which check decided, the hook's message, and each hook run with its logs. With `draft` (Administrators), the draft " +
+            "runs instead of the saved hook of its kind. Nothing is written: no hook execution, no custom data, no audit.",
+          requestBody: { required: true, content: json("EvaluateAccessRequest") },
+          responses: { 200: { description: "The evaluation.", content: json("AccessEvaluation") }, ...errors(400, 401, 403, 404) },
+        },
+      },
       "/api/v2/openapi.json": {
         get: {
           operationId: "getOpenApiDocument",
@@ -307,6 +325,8 @@ function buildDocument() {
           required: ["ticket"],
         },
         VerificationEmailJobRequest: jsonSchema(verificationEmailJobSchema, "input"),
+        EvaluateAccessRequest: jsonSchema(evaluateAccessSchema, "input"),
+        AccessEvaluation: jsonSchema(accessEvaluationSchema, "output"),
         Job: {
           type: "object",
           properties: {

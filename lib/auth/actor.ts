@@ -61,7 +61,12 @@ const PERMISSION_MESSAGES: Record<Permission, string> = {
   "logs:read": "Your role does not allow reading logs.",
   "logs:verify": "Only Auditors and Administrators can verify the audit log.",
   "config:manage": "Only Administrators can change the configuration.",
+  "access:evaluate": "Only Administrators and Auditors can evaluate other admins' access.",
 };
+
+export function permissionMessage(permission: Permission): string {
+  return PERMISSION_MESSAGES[permission];
+}
 
 export function requirePermission(actor: Actor, permission: Permission): void {
   if (!can(actor, permission)) throw forbidden(PERMISSION_MESSAGES[permission]);

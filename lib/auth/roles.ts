@@ -15,13 +15,15 @@ export type Permission =
   /** verify the audit chain, export its checkpoints */
   | "logs:verify"
   /** hooks, API tokens, webhooks, metadata editing */
-  | "config:manage";
+  | "config:manage"
+  /** ask why an admin may or may not act on a user (lib/access/evaluate-access.ts) */
+  | "access:evaluate";
 
 const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
   [ROLES.user]: ["users:read", "users:write"],
   [ROLES.operator]: ["users:read", "users:write", "logs:read"],
-  [ROLES.administrator]: ["users:read", "users:write", "logs:read", "logs:verify", "config:manage"],
-  [ROLES.auditor]: ["users:read", "logs:read", "logs:verify"],
+  [ROLES.administrator]: ["users:read", "users:write", "logs:read", "logs:verify", "config:manage", "access:evaluate"],
+  [ROLES.auditor]: ["users:read", "logs:read", "logs:verify", "access:evaluate"],
 };
 
 /** The console roles found in `app_metadata.roles`; anything else there is ignored. */

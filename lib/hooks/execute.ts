@@ -5,6 +5,7 @@ import { getPrisma } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { customDataFunctions, mayUseCustomData } from "./custom-data";
+import { currentEvaluation } from "./evaluation-scope";
 import { HOOK_NAMES, type HookKind } from "./kinds";
 import { mayRequire, recordedFetch } from "./outbound";
 import { type HookRunResult, type HostFunction } from "./sandbox";
@@ -26,6 +27,8 @@ export const activeHooks = memoize(1_000, async () => {
 
 /** The saved, enabled hook of a kind, or null: with no hook the console's built-in behaviour applies. */
 export async function loadActiveHook(kind: HookKind): Promise<ActiveHook | null> {
+  const draft = currentEvaluation()?.drafts.get(kind);
+  if (draft) return draft;
   return (await activeHooks.get()).get(kind) ?? null;
 }
 
@@ -83,13 +86,16 @@ function withContextGlobal(code: string, args: unknown[]): unknown[] {
 /** Runs a hook and records the execution; the raw result, for callers that handle failure themselves. */
 export async function executeHook(hook: ActiveHook, args: unknown[], options: ExecuteOptions = {}): Promise<HookRunResult> {
   const adminCode = options.adminCode ?? hook.code;
+  const evaluation = currentEvaluation();
   const outbound = mayRequire(adminCode) ? await recordedFetch() : undefined;
+  const customData = options.actor && mayUseCustomData(adminCode) ? customDataFunctions(options.actor, hook.kind) : undefined;
+  if (customData && evaluation) customData.write = async () => undefined;
   const run = await runHookOnThread({
     hookName: HOOK_NAMES[hook.kind],
     code: hook.code,
     args: withContextGlobal(adminCode, args),
     modules: outbound && { fetch: outbound.fetch },
-    contextFunctions: options.actor && mayUseCustomData(adminCode) ? customDataFunctions(options.actor, hook.kind) : undefined,
+    contextFunctions: customData,
     timeoutMs: hook.timeoutMs,
     hostFunctions: options.hostFunctions,
     guestPrelude: options.guestPrelude,
@@ -98,7 +104,8 @@ export async function executeHook(hook: ActiveHook, args: unknown[], options: Ex
     secretValues: secretValuesIn(args),
   }, options.actor?.id ?? hook.kind);
   if (outbound) run.logs.push(...outbound.requests);
-  if (!options.record || options.record(run)) await recordHookExecution(hook.kind, run, options.links);
+  if (evaluation) evaluation.runs.push({ kind: hook.kind, run });
+  else if (!options.record || options.record(run)) await recordHookExecution(hook.kind, run, options.links);
   return run;
 }
 

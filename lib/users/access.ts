@@ -1,9 +1,10 @@
-import { can, requirePermission, type Actor } from "@/lib/auth/actor";
+import { can, permissionMessage, type Actor } from "@/lib/auth/actor";
 import { adminRolesOf } from "@/lib/auth/roles";
 import { DomainError } from "@/lib/errors";
 import { accessVerdicts } from "@/lib/hooks/access-batch";
 import { auth0User, hookRequest } from "@/lib/hooks/context";
 import { executeHook, loadActiveHook } from "@/lib/hooks/execute";
+import type { AccessEvaluation } from "@/lib/schemas/access";
 import type { UserProfile } from "./profile";
 
 /** The actions of the Access Hook contract, checked for every single-user read and change. */
@@ -34,25 +35,47 @@ function permissionFor(action: UserAction) {
   return "users:write" as const;
 }
 
+/** Which of the console's checks decided an answer (for `POST /api/v2/access/evaluate`). */
+export type AccessDecider = AccessEvaluation["decided_by"];
+
+export interface AccessVerdict {
+  allowed: boolean;
+  decidedBy: AccessDecider;
+  /** Why it was denied (the hook's own message for a hook); null when allowed. */
+  message: string | null;
+}
+
+export const allowedBy = (decidedBy: AccessDecider): AccessVerdict => ({ allowed: true, decidedBy, message: null });
+export const deniedBy = (decidedBy: AccessDecider, message: string): AccessVerdict => ({ allowed: false, decidedBy, message });
+
 /**
- * May the actor do `action` to `user`? First the role, then the built-in rule that only
- * Administrators change the accounts of admins (otherwise a User admin could take over an
- * Administrator by resetting the password), then the Access Hook when one is saved:
- * `callback(new Error(msg))` denies with `msg` (403).
+ * May the actor do `action` to `user`? First the role, then the built-in rules (nobody deletes their own
+ * account; only Administrators change the accounts of other admins, otherwise a User admin could take
+ * over an Administrator by resetting the password), then the Access Hook when one is saved:
+ * `callback(new Error(msg))` denies with `msg`.
  */
-export async function assertUserAccess(actor: Actor, user: UserProfile, action: UserAction): Promise<void> {
-  requirePermission(actor, permissionFor(action));
+export async function userAccessVerdict(actor: Actor, user: UserProfile, action: UserAction): Promise<AccessVerdict> {
+  const permission = permissionFor(action);
+  if (!can(actor, permission)) return deniedBy("role_permission", permissionMessage(permission));
+  if (action === "delete:user" && user.user_id === actor.id) return deniedBy("built_in_rule", "You cannot delete your own account.");
   const changesAccount = action !== "read:user" && action !== "read:logs";
   if (changesAccount && user.user_id !== actor.id && adminRolesOf(user.app_metadata).length > 0 && !can(actor, "config:manage")) {
-    throw new DomainError("forbidden", "Only Administrators can change the accounts of other admins.");
+    return deniedBy("built_in_rule", "Only Administrators can change the accounts of other admins.");
   }
   const hook = await loadActiveHook("access");
-  if (!hook) return;
+  if (!hook) return allowedBy("role_permission");
   const run = await executeHook(hook, [{ request: hookRequest(actor), payload: { user: auth0User(user), action } }], {
     links: { userId: user.user_id },
     actor,
   });
-  if (!run.ok) throw new DomainError("forbidden", run.error?.message ?? "The Access Hook denied this action.");
+  if (!run.ok) return deniedBy("access_hook", run.error?.message ?? "The Access Hook denied this action.");
+  return allowedBy("access_hook");
+}
+
+/** `userAccessVerdict` for a request: a denial is a 403 with its message. */
+export async function assertUserAccess(actor: Actor, user: UserProfile, action: UserAction): Promise<void> {
+  const verdict = await userAccessVerdict(actor, user, action);
+  if (!verdict.allowed) throw new DomainError("forbidden", verdict.message ?? "Denied.");
 }
 
 /**

@@ -4,7 +4,7 @@ import { assertAnAdministratorRemains, lockAdministrators } from "@/lib/auth/adm
 import { auditFailures, recordAudit } from "@/lib/audit/record";
 import { getPrisma } from "@/lib/db/client";
 import { getTenant } from "@/lib/tenant/tenant";
-import { DomainError, notFound } from "@/lib/errors";
+import { notFound } from "@/lib/errors";
 import { enqueueUserEvents } from "@/lib/events/enqueue";
 import { revokeOidcStateStatement } from "@/lib/oidc/revoke";
 import { loadVersionedUserFor } from "./get-user";
@@ -20,7 +20,6 @@ import { assertExpectedVersion, staleUserError, type ExpectedVersions } from "./
 export async function deleteUser(actor: Actor, userId: string, expected?: ExpectedVersions): Promise<void> {
   await auditFailures(actor, { action: "user.delete", targetUserId: userId }, async () => {
     requirePermission(actor, "users:write");
-    if (userId === actor.id) throw new DomainError("forbidden", "You cannot delete your own account.");
     const { user, version } = await loadVersionedUserFor(actor, userId, "delete:user");
     assertExpectedVersion(expected, version);
     const prisma = await getPrisma();
