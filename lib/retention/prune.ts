@@ -83,9 +83,10 @@ const BATCHES: Record<PrunedTable, Batch> = {
         LIMIT ${limit} FOR UPDATE SKIP LOCKED)`,
   },
   // Deleted users past their restore window are purged; each purge is audited (user.purge) in the same statement.
+  // Fewer at a time: each purge appends an audit entry, and the chain's trigger updates its head once per entry.
   deleted_users: {
     days: "deletedUsersDays",
-    limit: PRUNE_BATCH,
+    limit: EVENT_BATCH,
     statement: (cutoff, limit) => purgeDeletedUsersStatement(utcTimestamp(cutoff), limit),
   },
   // Last, so that a broken audit chain (which stops its pruning with an error) leaves the others pruned.
