@@ -28,7 +28,7 @@ export const MUTATION_MODULES: Record<string, MutationModule> = {
   "write-hook": {
     title: "Write Hook result checks",
     mutate: ["lib/hooks/write-hook.ts"],
-    tests: ["tests/hooks/contracts.test.ts", "tests/hooks/write-hook-limits.test.ts"],
+    tests: ["tests/hooks/contracts.test.ts", "tests/hooks/write-hook-limits.test.ts", "tests/hooks/dae-rules.test.ts"],
   },
   "sign-in-throttle": {
     title: "Sign-in throttling",

@@ -136,6 +136,13 @@ describe("sign-in throttling", () => {
     expect(await outcome(signIn("kelly@example.com", DEMO_ADMIN_PASSWORD, ip))).toBe("signed in");
   });
 
+  it("attempts refused while an email waits do not use up the address's allowance for other emails", async () => {
+    const ip = "198.51.100.60";
+    for (let i = 0; i < 5; i++) expect(await outcome(signIn("aud@example.com", `Wrong-${i}`, ip))).toBe(`401 ${WRONG}`);
+    for (let i = 0; i < 30; i++) expect(await outcome(signIn("aud@example.com", `Wrong-waiting-${i}`, ip))).toBe(WAIT(1));
+    expect(await outcome(signIn("kelly@example.com", DEMO_ADMIN_PASSWORD, ip))).toBe("signed in");
+  });
+
   it("a success does not use up the address's allowance: the 30th failure is still evaluated, the 31st attempt is refused", async () => {
     const ip = "198.51.100.50";
     for (let i = 0; i < 29; i++) expect(await outcome(signIn(`nobody${i}@example.com`, "Wrong-1", ip))).toBe(`401 ${WRONG}`);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { enqueueUserEvents } from "@/lib/events/enqueue";
+import { onOutboxWrite } from "@/lib/events/outbox-signal";
 import type { EventEnvelope } from "@/lib/events/types";
 import { dispatchEvents } from "@/lib/delivery/store";
 import { createUserSchema } from "@/lib/schemas/user";
@@ -131,6 +132,33 @@ describe("the event outbox", () => {
       .catch((e: Error) => e);
     expect(failure.message).toBe("the change failed");
     expect(await db().prisma.event.count()).toBe(before);
+  });
+
+  it("writes the events of a change given as database rows, and wakes this process's listeners (the PGlite worker) once", async () => {
+    const row = await db().prisma.user.findFirstOrThrow({ where: { email: "ian@example.com" }, select: userSelect });
+    const tenant = await getTenant();
+    let wakeUps = 0;
+    const stop = onOutboxWrite(() => (wakeUps += 1));
+    try {
+      const envelopes = await db().prisma.$transaction((tx) =>
+        enqueueUserEvents(tx, admins.ian, { kind: "update", user: { ...row, name: "Ian Renamed" }, original: row }, tenant),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(wakeUps).toBe(1);
+      expect(envelopes).toHaveLength(1);
+      const stored = await db().prisma.event.findUniqueOrThrow({ where: { id: envelopes[0].event.id } });
+      const event = (stored.payload as unknown as EventEnvelope<"user.update.complete">).event;
+      expect(stored.type).toBe("user.update.complete");
+      expect(stored.createdAt.getTime()).toBe(event.createInstant);
+      expect([event.user.id, event.user.email, event.user.fullName, event.original.fullName]).toEqual([
+        row.id,
+        "ian@example.com",
+        "Ian Renamed",
+        "Ian IT",
+      ]);
+    } finally {
+      stop();
+    }
   });
 
   it.skipIf(!process.env.TEST_DATABASE_URL)("is invisible to the dispatcher until the transaction commits (PostgreSQL server)", async () => {

@@ -94,6 +94,56 @@ describe("Write Hook on create", () => {
     expect(user).toMatchObject({ email: "default-payload@example.com", name: null, app_metadata: { memberships: ["HR", "IT"] } });
   });
 
+  it("gets the form's values as ctx.payload, and what it returns is written", async () => {
+    await install(
+      "write",
+      `function (ctx, callback) {
+        ctx.log(JSON.stringify(ctx.payload));
+        callback(null, { email: ctx.payload.email, password: ctx.payload.password, connection: ctx.payload.connection,
+          username: ctx.payload.username, name: ctx.payload.name, given_name: ctx.payload.given_name, family_name: ctx.payload.family_name,
+          phone_number: ctx.payload.phone_number, email_verified: ctx.payload.email_verified,
+          app_metadata: ctx.payload.app_metadata, user_metadata: ctx.payload.user_metadata });
+      }`,
+    );
+    const values = {
+      email: "full-payload@example.com",
+      username: "full.payload",
+      name: "Full Payload",
+      given_name: "Full",
+      family_name: "Payload",
+      phone_number: "+44 20 7946 0001",
+      email_verified: true,
+      app_metadata: { team: "blue" },
+      user_metadata: { title: "Tester" },
+    };
+    const user = await createUser(admins.ian, newUser({ ...values, memberships: ["HR", "IT"] }));
+    expect(await lastLogs("write")).toEqual([
+      {
+        level: "log",
+        message: JSON.stringify({
+          memberships: ["HR", "IT"],
+          email: "full-payload@example.com",
+          password: "[secret]",
+          connection: DEMO_CONNECTION,
+          username: "full.payload",
+          name: "Full Payload",
+          given_name: "Full",
+          family_name: "Payload",
+          phone_number: "+44 20 7946 0001",
+          email_verified: true,
+          app_metadata: { team: "blue" },
+          user_metadata: { title: "Tester" },
+        }),
+      },
+    ]);
+    expect(user).toMatchObject(values);
+  });
+
+  it("without a Write Hook, writes the form's values with the memberships in app_metadata", async () => {
+    const user = await createUser(admins.ian, newUser({ email: "no-hook@example.com", name: "No Hook", app_metadata: { team: "red" }, memberships: ["IT"] }));
+    expect(user).toMatchObject({ email: "no-hook@example.com", name: "No Hook", app_metadata: { team: "red", memberships: ["IT"] } });
+  });
+
   it("without memberships, defaultPayload's app_metadata is empty", async () => {
     await install("write", "function (ctx, callback) { callback(null, ctx.defaultPayload); }");
     const user = await createUser(admins.ian, newUser({ memberships: [] }));

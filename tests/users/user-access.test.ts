@@ -147,4 +147,19 @@ describe("the built-in rule on admins' accounts", () => {
     await expect(updateUser(admins.kelly, admins.kelly.id, { name: "Kelly F." })).resolves.toMatchObject({ name: "Kelly F." });
     await expect(updateUser(admins.kelly, subject.user_id, { name: "Plain user" })).resolves.toMatchObject({ name: "Plain user" });
   });
+
+  it("lets an Administrator change another admin's account", async () => {
+    await expect(updateUser(admins.ian, admins.olga.id, { name: "Olga S." })).resolves.toMatchObject({ name: "Olga S." });
+    const error = await refusal(updateUser(admins.olga, admins.kelly.id, { name: "Taken over" }));
+    expect(error).toMatchObject({ status: 403, message: "Only Administrators can change the accounts of other admins." });
+  });
+
+  it("lets whoever may read users read a user's log, an admin's too, without users:write", async () => {
+    const ian = await getUser(admins.ian, admins.ian.id);
+    expect(await listUserAuditEntries(admins.aud, subject)).toMatchObject({ allowed: true });
+    expect(await listUserAuditEntries(admins.kelly, ian)).toMatchObject({ allowed: true });
+    expect(await listUserAuditEntries(admins.aud, ian)).toMatchObject({ allowed: true });
+    const error = await refusal(updateUser(admins.aud, subject.user_id, { name: "By auditor" }));
+    expect(error).toMatchObject({ status: 403, message: "Your role does not allow changing users." });
+  });
 });
