@@ -23,6 +23,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const links = [
     { href: "/users", label: settings.dict.menuName ?? "Users" },
     ...(can(actor, "logs:read") ? [{ href: "/logs", label: "Logs" }] : []),
+    ...(can(actor, "access:evaluate") ? [{ href: "/access", label: "Evaluate access" }] : []),
     ...(can(actor, "config:manage") ? [{ href: "/hooks", label: "Hooks" }] : []),
     ...(can(actor, "config:manage") ? [{ href: "/webhooks", label: "Webhooks" }] : []),
     ...(can(actor, "config:manage") ? [{ href: "/mail", label: "Mail" }] : []),
