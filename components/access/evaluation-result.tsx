@@ -35,7 +35,7 @@ export function EvaluationResult({ result }: { result: AccessEvaluation }) {
               {result.hooks.map((run, index) => (
                 <tr key={index}>
                   <td>{run.hook}</td>
-                  <td>{run.outcome}</td>
+                  <td>{run.outcome === "error" ? "error (denies)" : run.outcome}</td>
                   <td>{run.duration_ms} ms</td>
                   <td>{run.error ?? <span className="muted">—</span>}</td>
                 </tr>
