@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
+import { consoleStyleOrigins } from "@/lib/http/console-style-origins";
 import { crossSiteActionProblem, trustedForwardedHost } from "@/lib/http/forwarded-host";
 import { API_CACHE_CONTROL, contentSecurityPolicy, newNonce, STRICT_TRANSPORT_SECURITY } from "@/lib/http/security-headers";
 import { mayBeServerAction, serverActionBodyProblem } from "@/lib/http/server-action-body";
@@ -8,7 +9,8 @@ import { mayBeServerAction, serverActionBodyProblem } from "@/lib/http/server-ac
  * Runs before every page, action and API request: refuses cross-site server actions and action
  * bodies Next.js cannot decode (with a 403/400/413 and a message instead of the framework's 500),
  * drops an X-Forwarded-Host no trusted proxy wrote, and sets the per-request headers
- * (the CSP with a fresh nonce, HSTS over https, no-store on the API). Static headers are in
+ * (the CSP with a fresh nonce and the admin's Settings stylesheet origins, HSTS over https, no-store
+ * on the API). Static headers are in
  * next.config.js.
  */
 export async function proxy(request: NextRequest): Promise<NextResponse> {
@@ -32,7 +34,10 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 
   let policy: string | null = null;
   if (!isApi) {
-    policy = contentSecurityPolicy(newNonce(), { development: process.env.NODE_ENV === "development" });
+    policy = contentSecurityPolicy(newNonce(), {
+      development: process.env.NODE_ENV === "development",
+      styleOrigins: await consoleStyleOrigins(request),
+    });
     // Next.js reads the nonce from the request's policy and puts it on the scripts it renders.
     requestHeaders.set("content-security-policy", policy);
   }

@@ -20,13 +20,14 @@ export function uniqueEmail(label: string): string {
   return `e2e-${label}-${Date.now().toString(36)}${counter}@example.com`;
 }
 
-export async function signIn(page: Page, email: string, password = E2E_ADMIN_PASSWORD): Promise<void> {
+/** Signs in and waits for the users page; `heading` is its heading when a Settings Query Hook renames it. */
+export async function signIn(page: Page, email: string, password = E2E_ADMIN_PASSWORD, { heading = "Users" } = {}): Promise<void> {
   await page.goto("/signin");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/users$/);
-  await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
 }
 
 export interface NewUser {

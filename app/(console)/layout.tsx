@@ -1,3 +1,4 @@
+import { cookies } from "next/headers";
 import { Suspense } from "react";
 import { ConsoleNav } from "@/components/layout/console-nav";
 import { FocusManager } from "@/components/layout/focus-manager";
@@ -7,6 +8,8 @@ import { can } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
 import { DEFAULT_CONSOLE_SETTINGS, getConsoleSettings, safeCss, stylesheetUrl } from "@/lib/hooks/console-settings";
+import { consoleTexts } from "@/lib/hooks/console-texts";
+import { ALTERNATIVE_STYLE, STYLE_COOKIE } from "@/components/layout/style-cookie";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +23,12 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
     if (!(error instanceof DomainError)) throw error;
     settingsError = error.message;
   }
+  const texts = consoleTexts(settings.languageDictionary);
+  // DAE's style toggle: with both `css` and `altcss`, the admin's choice (a cookie) picks one.
+  const toggle = Boolean(settings.css && settings.altcss);
+  const alternative = toggle && (await cookies()).get(STYLE_COOKIE)?.value === ALTERNATIVE_STYLE;
+  const css = alternative ? settings.altcss : settings.css;
+  const sheet = stylesheetUrl(css);
   const links = [
     { href: "/users", label: settings.dict.menuName ?? "Users" },
     ...(can(actor, "logs:read") ? [{ href: "/logs", label: "Logs" }] : []),
@@ -40,13 +49,18 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       </Suspense>
       <FocusManager />
       <div className="shell">
-        {settings.css &&
-          (stylesheetUrl(settings.css) ? (
-            <link rel="stylesheet" href={stylesheetUrl(settings.css) ?? undefined} />
-          ) : (
-            <style>{safeCss(settings.css)}</style>
-          ))}
-        <ConsoleNav title={settings.dict.title ?? "Delegate"} links={links} email={actor.email} roles={actor.roles} />
+        {sheet ? <link rel="stylesheet" href={sheet} id="custom_css" /> : css && <style>{safeCss(css)}</style>}
+        <ConsoleNav
+          title={settings.dict.title ?? "Delegate"}
+          links={links}
+          email={actor.email}
+          roles={actor.roles}
+          signOutText={texts.logoutMenuItemText}
+          logoutUrl={settings.dict.logoutUrl}
+          styleToggle={
+            toggle ? { alternative, label: alternative ? texts.toggleStyleSetDefault : texts.toggleStyleSetAlternative } : undefined
+          }
+        />
         <main id="main" tabIndex={-1} className="content">
           {settingsError && (
             <div role="alert" className="alert">

@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
 import { removeHookDrafts } from "@/components/hooks/use-hook-draft";
+import { StyleToggle } from "./style-toggle";
 
 /**
  * The console's navigation: a sidebar from 900 px wide, below that a bar whose Menu button shows
@@ -15,11 +16,19 @@ export function ConsoleNav({
   links,
   email,
   roles,
+  signOutText,
+  logoutUrl,
+  styleToggle,
 }: {
   title: string;
   links: { href: string; label: string }[];
   email: string;
   roles: string[];
+  signOutText: string;
+  /** The Settings Query Hook's `dict.logoutUrl`: where signing out leads instead of the sign-in page. */
+  logoutUrl?: string;
+  /** With both `css` and `altcss`: the button switching between them. */
+  styleToggle?: { alternative: boolean; label: string };
 }) {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
@@ -45,11 +54,17 @@ export function ConsoleNav({
         <div className="who">
           <div className="email">{email}</div>
           <div>{roles.map((r) => r.replace("Delegated Admin - ", "")).join(", ")}</div>
-          <button type="button" className="secondary" onClick={() => {
+          {styleToggle && <StyleToggle {...styleToggle} />}
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
               removeHookDrafts();
-              void signOut({ callbackUrl: "/signin" });
-            }}>
-            Sign out
+              if (logoutUrl) void signOut({ redirect: false }).then(() => window.location.assign(logoutUrl));
+              else void signOut({ callbackUrl: "/signin" });
+            }}
+          >
+            {signOutText}
           </button>
         </div>
       </div>

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormAlert, SelectField, TextField } from "@/components/forms/fields";
+import { UserFieldInputs, userFieldValues } from "./user-field-inputs";
 import { MembershipPicker } from "@/components/forms/membership-picker";
 import { useAction } from "@/components/forms/use-action";
 import { useToast } from "@/components/ui/toast";
@@ -14,30 +15,6 @@ import { notKeptMessage } from "@/lib/users/fields-not-kept";
 export interface ConnectionOption {
   name: string;
   requiresUsername: boolean;
-}
-
-const PROFILE_PROPERTIES = new Set(["name", "given_name", "family_name", "phone_number"]);
-
-/** The values of the Settings Query Hook's user fields, placed where their property says. */
-function userFieldValues(fields: FormUserField[], form: FormData) {
-  const values: { user_metadata: Record<string, unknown>; app_metadata: Record<string, unknown>; profile: Record<string, string> } = {
-    user_metadata: {},
-    app_metadata: {},
-    profile: {},
-  };
-  for (const field of fields) {
-    const value = String(form.get(`field:${field.property}`) ?? "");
-    if (value === "") continue;
-    if (PROFILE_PROPERTIES.has(field.property)) {
-      values.profile[field.property] = value;
-      continue;
-    }
-    const [root, ...path] = field.property.split(".");
-    let node = values[root as "user_metadata" | "app_metadata"];
-    for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
-    node[path[path.length - 1]] = value;
-  }
-  return values;
 }
 
 /** Memberships typed in the form, comma-separated. */
@@ -56,6 +33,7 @@ export function CreateUserForm({
   membershipsError = null,
   userFields,
   declaredFieldsOnly = false,
+  texts,
 }: {
   connections: ConnectionOption[];
   memberships: string[];
@@ -67,6 +45,8 @@ export function CreateUserForm({
   userFields: FormUserField[];
   /** The Settings Query Hook declares userFields: only those are asked (DAE's model), no free Name field. */
   declaredFieldsOnly?: boolean;
+  /** The buttons' texts (the Settings Query Hook's languageDictionary). */
+  texts: { submit: string; pending: string; cancel: string };
 }) {
   const router = useRouter();
   const toast = useToast();
@@ -193,37 +173,13 @@ export function CreateUserForm({
       {!declaredFieldsOnly && (
         <TextField id="name" name="name" label="Name" autoComplete="off" error={fieldError("name")} />
       )}
-      {userFields.map((field) =>
-        field.type === "select" ? (
-          <SelectField
-            key={field.property}
-            id={`field-${field.property}`}
-            name={`field:${field.property}`}
-            label={field.label}
-            required={field.required}
-            options={[{ value: "", label: field.required ? "Choose…" : "—" }, ...field.options]}
-            error={fieldError(field.property)}
-          />
-        ) : field.type === "hidden" ? null : (
-          <TextField
-            key={field.property}
-            id={`field-${field.property}`}
-            name={`field:${field.property}`}
-            label={field.label}
-            type={field.type === "password" ? "password" : "text"}
-            required={field.required}
-            placeholder={field.placeholder}
-            autoComplete="off"
-            error={fieldError(field.property)}
-          />
-        ),
-      )}
+      <UserFieldInputs fields={userFields} fieldError={fieldError} />
       <div className="actions">
         <button type="submit" disabled={pending}>
-          {pending ? "Creating user…" : "Create user"}
+          {pending ? texts.pending : texts.submit}
         </button>
         <Link href="/users" className="button secondary">
-          Cancel
+          {texts.cancel}
         </Link>
       </div>
     </form>

@@ -9,6 +9,8 @@ import { useAction } from "@/components/forms/use-action";
 import { useToast } from "@/components/ui/toast";
 import { updateUserAction } from "@/lib/actions/users";
 import { typedMemberships } from "./create-user-form";
+import { UserFieldInputs, userFieldValues } from "./user-field-inputs";
+import type { FormUserField } from "@/lib/hooks/console-settings";
 import type { UpdateUserInput } from "@/lib/schemas/user";
 import { notKeptMessage } from "@/lib/users/fields-not-kept";
 import type { JsonObject } from "@/lib/users/profile";
@@ -20,6 +22,9 @@ export interface EditableUser {
   email: string;
   username: string | null;
   name: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  phone_number: string | null;
   memberships: string[];
   user_metadata: JsonObject;
   app_metadata: JsonObject;
@@ -45,6 +50,25 @@ function parseMetadata(field: MetadataField, text: string): { value: JsonObject 
   return { value: value as JsonObject };
 }
 
+/** The stored value of each user field, as its input shows it. */
+function storedValues(fields: FormUserField[], user: EditableUser): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const field of fields) {
+    const value = field.property.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), user);
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") values[field.property] = String(value);
+  }
+  return values;
+}
+
+/** The profile fields (name, given/family name, phone) the user fields changed. */
+function changedProfile(profile: Record<string, string>, user: EditableUser): UpdateUserInput {
+  const changes: Record<string, string> = {};
+  for (const [property, value] of Object.entries(profile)) {
+    if (value !== (user as unknown as Record<string, unknown>)[property]) changes[property] = value;
+  }
+  return changes as UpdateUserInput;
+}
+
 interface EditUserFormProps {
   user: EditableUser;
   membershipOptions: string[];
@@ -54,6 +78,9 @@ interface EditUserFormProps {
   membershipsError?: string | null;
   membershipsLabel?: string;
   canEditMetadata: boolean;
+  /** The Settings Query Hook's user fields with an `edit` mode (DAE's edit form). */
+  userFields: FormUserField[];
+  texts: { title: string; submit: string; pending: string };
 }
 
 /**
@@ -73,6 +100,8 @@ function EditUserFields({
   membershipsError = null,
   membershipsLabel = "Memberships",
   canEditMetadata,
+  userFields,
+  texts,
 }: EditUserFormProps) {
   const router = useRouter();
   const toast = useToast();
@@ -87,9 +116,15 @@ function EditUserFields({
     if (text("email").trim().toLowerCase() !== user.email) changes.email = text("email");
     const username = text("username").trim();
     if (username !== (user.username ?? "")) changes.username = username === "" ? null : username;
-    if (text("name").trim() !== (user.name ?? "")) changes.name = text("name");
+    if (form.has("name") && text("name").trim() !== (user.name ?? "")) changes.name = text("name");
     const memberships = [...new Set([...form.getAll("memberships").map(String), ...typedMemberships(text("newMemberships"))])];
     if (!sameSet(memberships, user.memberships)) changes.memberships = memberships;
+    // The user fields' values over the stored metadata: a changed field changes its path, the other keys stay.
+    const fields = userFieldValues(userFields, form, { user_metadata: user.user_metadata, app_metadata: user.app_metadata });
+    Object.assign(changes, changedProfile(fields.profile, user));
+    for (const root of METADATA_FIELDS) {
+      if (JSON.stringify(fields[root]) !== JSON.stringify(user[root])) changes[root] = fields[root] as JsonObject;
+    }
     if (canEditMetadata) {
       const fieldErrors: Record<string, string> = {};
       for (const field of METADATA_FIELDS) {
@@ -131,7 +166,7 @@ function EditUserFields({
 
   return (
     <form onSubmit={onSubmit} noValidate aria-labelledby="edit-user-title" className="panel">
-      <h2 id="edit-user-title">Edit user</h2>
+      <h2 id="edit-user-title">{texts.title}</h2>
       <FormAlert error={error} />
       <ConfirmDialog
         question={
@@ -160,7 +195,9 @@ function EditUserFields({
           autoComplete="off"
           error={fieldError("username")}
         />
-        <TextField id="name" name="name" label="Name" defaultValue={user.name ?? ""} autoComplete="off" error={fieldError("name")} />
+        {!userFields.some((field) => field.property === "name") && (
+          <TextField id="name" name="name" label="Name" defaultValue={user.name ?? ""} autoComplete="off" error={fieldError("name")} />
+        )}
         <MembershipPicker label={membershipsLabel} options={options} defaultValue={user.memberships} error={fieldError("memberships")} />
         {createMemberships && (
           <TextField
@@ -177,6 +214,11 @@ function EditUserFields({
           The Memberships Query Hook failed, so there are no memberships to pick: {membershipsError}
         </p>
       )}
+      {userFields.length > 0 && (
+        <div className="grid-2">
+          <UserFieldInputs fields={userFields} defaults={storedValues(userFields, user)} fieldError={fieldError} />
+        </div>
+      )}
       {canEditMetadata &&
         METADATA_FIELDS.map((field) => (
           <TextAreaField
@@ -192,7 +234,7 @@ function EditUserFields({
           />
         ))}
       <button type="submit" disabled={pending}>
-        {pending ? "Saving…" : "Save"}
+        {pending ? texts.pending : texts.submit}
       </button>
     </form>
   );

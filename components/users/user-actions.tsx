@@ -19,12 +19,15 @@ export function UserActions({
   emailVerified,
   blocked,
   isSelf,
+  texts,
 }: {
   userId: string;
   email: string;
   emailVerified: boolean;
   blocked: boolean;
   isSelf: boolean;
+  /** The buttons' and questions' texts (the Settings Query Hook's languageDictionary). */
+  texts: { block: string; blockTitle: string; unblock: string; delete: string; deleteTitle: string };
 }) {
   const router = useRouter();
   const toast = useToast();
@@ -58,12 +61,12 @@ export function UserActions({
               disabled={pending}
               onClick={() => change({ blocked: false }, "The user is unblocked.")}
             >
-              Unblock
+              {texts.unblock}
             </button>
           ) : (
             <ConfirmButton
-              label="Block"
-              title="Block this user?"
+              label={texts.block}
+              title={texts.blockTitle}
               description={<>{email} will no longer be able to sign in, and their current sessions end.</>}
               confirmLabel="Block user"
               focusKey="block-toggle"
@@ -89,8 +92,8 @@ export function UserActions({
         />
         {!isSelf && (
           <ConfirmButton
-            label="Delete"
-            title="Delete this user?"
+            label={texts.delete}
+            title={texts.deleteTitle}
             description={
               <>
                 The user {email} will be removed: nobody will find it or sign in as it. An Administrator can restore it from Deleted users until

@@ -8,8 +8,11 @@ export function UserFilters({
   connections,
   memberships,
   searchError,
+  placeholder,
 }: {
   values: ListUsersInput;
+  /** The search box's placeholder (DAE's `searchBarPlaceholder`). */
+  placeholder: string;
   connections: string[];
   memberships: string[];
   /** Why the search cannot be used (a query error with its character), shown under the box. */
@@ -25,7 +28,7 @@ export function UserFilters({
           name="search"
           type="search"
           defaultValue={values.search ?? values.q ?? ""}
-          placeholder="Email, name, username, or a query"
+          placeholder={placeholder}
           aria-invalid={searchError ? true : undefined}
           aria-describedby={searchError ? "search-error" : "search-hint"}
         />

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { hrefWith } from "@/components/ui/query";
 import { listQuery } from "./list-query";
 import { RelativeTime } from "@/components/ui/relative-time";
+import type { DefaultListColumn, FieldView } from "@/lib/hooks/user-field-views";
 import type { ListUsersInput } from "@/lib/schemas/user";
 import { membershipsOf, type UserProfile } from "@/lib/users/profile";
 
@@ -34,13 +35,16 @@ export function UsersTable({
   users,
   input,
   columns,
+  hidden = new Set(),
   displayed = {},
   invited = [],
 }: {
   users: UserProfile[];
   input: ListUsersInput;
-  /** Extra columns from the Settings Query Hook's user fields. */
-  columns: { property: string; label: string }[];
+  /** Extra columns from the Settings Query Hook's user fields (`search`). */
+  columns: FieldView[];
+  /** The list's own columns the user fields hide or replace. */
+  hidden?: ReadonlySet<DefaultListColumn>;
   /** Cells computed on the server by the columns' `display` functions: displayed[userId][property]. */
   displayed?: Record<string, Record<string, string>>;
   /** Users whose invitation is open (no password chosen yet). */
@@ -53,11 +57,11 @@ export function UsersTable({
         <thead>
           <tr>
             <SortHeader field="email" label="Email" input={input} />
-            <SortHeader field="name" label="Name" input={input} />
-            <th scope="col">Connection</th>
-            <th scope="col">Memberships</th>
-            <SortHeader field="created_at" label="Created" input={input} />
-            <SortHeader field="last_login" label="Last login" input={input} />
+            {!hidden.has("name") && <SortHeader field="name" label="Name" input={input} />}
+            {!hidden.has("connection") && <th scope="col">Connection</th>}
+            {!hidden.has("memberships") && <th scope="col">Memberships</th>}
+            {!hidden.has("created_at") && <SortHeader field="created_at" label="Created" input={input} />}
+            {!hidden.has("last_login") && <SortHeader field="last_login" label="Last login" input={input} />}
             {columns.map((column) => (
               <th scope="col" key={column.property}>
                 {column.label}
@@ -73,21 +77,27 @@ export function UsersTable({
                 <Link href={`/users/${user.user_id}`}>{user.email}</Link>
                 {user.username && <div className="muted">{user.username}</div>}
               </td>
-              <td>{user.name ?? <span className="muted">—</span>}</td>
-              <td>{user.connection}</td>
-              <td>
-                {membershipsOf(user).map((membership) => (
-                  <span key={membership} className="badge">
-                    {membership}
-                  </span>
-                ))}
-              </td>
-              <td>
-                <RelativeTime value={user.created_at} />
-              </td>
-              <td>
-                <RelativeTime value={user.last_login} />
-              </td>
+              {!hidden.has("name") && <td>{user.name ?? <span className="muted">—</span>}</td>}
+              {!hidden.has("connection") && <td>{user.connection}</td>}
+              {!hidden.has("memberships") && (
+                <td>
+                  {membershipsOf(user).map((membership) => (
+                    <span key={membership} className="badge">
+                      {membership}
+                    </span>
+                  ))}
+                </td>
+              )}
+              {!hidden.has("created_at") && (
+                <td>
+                  <RelativeTime value={user.created_at} />
+                </td>
+              )}
+              {!hidden.has("last_login") && (
+                <td>
+                  <RelativeTime value={user.last_login} />
+                </td>
+              )}
               {columns.map((column) => (
                 <td key={column.property}>{displayed[user.user_id]?.[column.property] ?? displayValue(user, column.property)}</td>
               ))}

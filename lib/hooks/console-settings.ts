@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { DomainError } from "@/lib/errors";
 import { runHookOnThread } from "./sandbox-threads";
 import { hookRequest } from "./context";
+import { languageDictionarySchema } from "./console-texts";
 import { runActiveHook } from "./execute";
 
 const FIELD_TYPES = ["text", "select", "password", "hidden"] as const;
@@ -25,20 +26,51 @@ export type UserFieldMode = z.infer<typeof fieldModeSchema>;
 
 const PROPERTY =
   /^(email|username|password|repeatPassword|connection|name|given_name|family_name|phone_number|(app_metadata|user_metadata)(\.[A-Za-z0-9_\-]{1,64}){1,5})$/;
+/** Properties a user field may show (`display`, `search`) but never write (`create`, `edit`). */
+const READ_ONLY_PROPERTIES = [
+  "user_id",
+  "email_verified",
+  "phone_verified",
+  "blocked",
+  "memberships",
+  "logins_count",
+  "created_at",
+  "updated_at",
+  "last_login",
+] as const;
+const READ_ONLY: ReadonlySet<string> = new Set(READ_ONLY_PROPERTIES);
 /** Fields the forms always have: a user field for them adjusts the built-in field (rules, not a second input). */
 export const BUILT_IN_FIELDS: ReadonlySet<string> = new Set(["email", "username", "password", "repeatPassword", "connection"]);
 
-export const userFieldSchema = z.object({
-  property: z.string().regex(PROPERTY, {
-    message:
-      "property must be email, username, password, repeatPassword, connection, name, given_name, family_name, phone_number, or app_metadata.<path> / user_metadata.<path>",
+/** DAE's users-list column of a field: `true`, or an object that overrides the field's attributes there. */
+const searchSchema = z.union([
+  z.boolean(),
+  z.object({
+    label: z.string().max(100).optional(),
+    display: z.union([z.boolean(), z.string().max(10_000)]).optional(),
+    listOrder: z.number().finite().optional(),
+    listSize: z.string().max(20).optional(),
+    sort: z.boolean().optional(),
   }),
-  label: z.string().max(100).optional(),
-  display: z.unknown().optional(),
-  search: z.unknown().optional(),
-  edit: z.union([z.literal(false), fieldModeSchema]).optional(),
-  create: z.union([z.literal(false), fieldModeSchema]).optional(),
-});
+]);
+
+export const userFieldSchema = z
+  .object({
+    property: z.string().refine((property) => PROPERTY.test(property) || READ_ONLY.has(property), {
+      message: `property must be email, username, password, repeatPassword, connection, name, given_name, family_name, phone_number, app_metadata.<path> / user_metadata.<path>, or (to show only) ${READ_ONLY_PROPERTIES.join(", ")}`,
+    }),
+    label: z.string().max(100).optional(),
+    /** The user's page: `false` hides the row, `true` shows it, a function string computes it (in the sandbox). */
+    display: z.union([z.boolean(), z.string().max(10_000)]).nullish(),
+    /** The users list: `false` hides the column, `true` or an object adds it. */
+    search: searchSchema.nullish(),
+    edit: z.union([z.literal(false), fieldModeSchema]).optional(),
+    create: z.union([z.literal(false), fieldModeSchema]).optional(),
+  })
+  .refine((field) => !READ_ONLY.has(field.property) || (!field.create && !field.edit), {
+    message: "this property can be shown (display, search) but not written (create, edit)",
+    path: ["property"],
+  });
 export type UserField = z.infer<typeof userFieldSchema>;
 
 const dictText = z
@@ -54,7 +86,18 @@ const stylesheet = z
 
 export const settingsHookResultSchema = z.object({
   dict: z
-    .object({ title: dictText, memberships: dictText, menuName: dictText })
+    .object({
+      title: dictText,
+      memberships: dictText,
+      menuName: dictText,
+      /** Where the console goes after signing out (DAE's `dict.logoutUrl`). */
+      logoutUrl: z
+        .string()
+        .max(2_000)
+        .regex(/^https?:\/\/[^\s]+$/i, { message: "logoutUrl must be an http(s) URL" })
+        .nullish()
+        .transform((url) => url ?? undefined),
+    })
     .partial()
     .nullish()
     .transform((dict) => dict ?? {}),
@@ -77,10 +120,10 @@ export const settingsHookResultSchema = z.object({
     .nullish()
     .transform((suppress) => suppress === true),
   css: stylesheet,
-  /** Accepted so that DAE's Settings hooks run; not applied yet (see docs/hooks.md). */
+  /** The alternative stylesheet the console's style toggle switches to (DAE's `altcss`). */
   altcss: stylesheet,
   errorTranslator: z.string().max(10_000).nullish(),
-  languageDictionary: z.union([z.string().max(2_000), z.record(z.string(), z.unknown())]).nullish(),
+  languageDictionary: languageDictionarySchema.nullish(),
 });
 export type ConsoleSettings = z.infer<typeof settingsHookResultSchema>;
 
@@ -106,14 +149,15 @@ export interface FormUserField {
   type: UserFieldMode["type"];
   options: { value: string; label: string }[];
   required: boolean;
+  disabled: boolean;
   placeholder?: string;
 }
 
 /** As DAE's console: `languageDictionary.labels[property]`, else the field's label, else its property. */
-function fieldLabel(settings: ConsoleSettings, field: UserField): string {
-  const labels = typeof settings.languageDictionary === "object" ? settings.languageDictionary?.labels : undefined;
-  const translated = labels && typeof labels === "object" ? (labels as Record<string, unknown>)[field.property] : undefined;
-  return typeof translated === "string" && translated ? translated.slice(0, 100) : (field.label ?? field.property);
+export function fieldLabel(settings: ConsoleSettings, field: { property: string; label?: string }): string {
+  const dictionary = settings.languageDictionary;
+  const translated = dictionary && typeof dictionary === "object" ? dictionary.labels?.[field.property] : undefined;
+  return translated || field.label || field.property;
 }
 
 export function formUserFields(settings: ConsoleSettings, mode: "create" | "edit"): FormUserField[] {
@@ -127,15 +171,11 @@ export function formUserFields(settings: ConsoleSettings, mode: "create" | "edit
         type: spec.type,
         options: (spec.options ?? []).map((option) => (typeof option === "string" ? { value: option, label: option } : option)),
         required: spec.required ?? false,
+        disabled: spec.disabled ?? false,
         placeholder: spec.placeholder,
       },
     ];
   });
-}
-
-/** The extra columns of the users list: user fields with a truthy `display`. */
-export function listColumns(settings: ConsoleSettings): { property: string; label: string }[] {
-  return settings.userFields.filter((field) => field.display).map((field) => ({ property: field.property, label: fieldLabel(settings, field) }));
 }
 
 /** A stylesheet URL (https, or http for a local address) rather than CSS text. */
@@ -147,6 +187,12 @@ export function stylesheetUrl(css: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The origins of the stylesheet URLs (`css`, `altcss`) of a Settings result: what the console's CSP allows for styles. */
+export function stylesheetOrigins(settings: Pick<ConsoleSettings, "css" | "altcss">): string[] {
+  const urls = [settings.css, settings.altcss].map(stylesheetUrl).filter((url): url is string => url !== null);
+  return [...new Set(urls.map((url) => new URL(url).origin))];
 }
 
 /** The tenant's CSS for the console, unable to close its <style> element. */
@@ -209,6 +255,29 @@ async function runValidationFunction(
   return typeof run.result === "string" && run.result ? run.result : null;
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * What an edit's metadata changes in the stored metadata: the keys whose values differ (objects compared
+ * key by key), a removed key as `null`. An edit form sends the whole object with its fields changed; the
+ * paths in this difference are what `assertMetadataAllowed` checks.
+ */
+export function metadataDiff(current: Record<string, unknown>, submitted: Record<string, unknown>): Record<string, unknown> {
+  const diff: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(current), ...Object.keys(submitted)])) {
+    const before = current[key];
+    const after = submitted[key];
+    if (isPlainObject(before) && isPlainObject(after)) {
+      const inner = metadataDiff(before, after);
+      if (Object.keys(inner).length > 0) diff[key] = inner;
+    } else if (JSON.stringify(before) !== JSON.stringify(after)) {
+      diff[key] = after === undefined ? null : after;
+    }
+  }
+  return diff;
+}
+
 /**
  * Only Administrators write metadata freely (`app_metadata.roles` makes admins). Other admins may
  * set only the metadata paths that the Settings Query Hook declares as user fields of the form: a
@@ -222,7 +291,8 @@ export function assertMetadataAllowed(
   mode: "create" | "edit",
 ): void {
   if (actor.permissions.has("config:manage")) return;
-  const declared = settings.userFields.filter((field) => field[mode]).map((field) => field.property);
+  // A disabled field is shown, not written.
+  const declared = settings.userFields.filter((field) => field[mode] && !field[mode].disabled).map((field) => field.property);
   for (const root of ["app_metadata", "user_metadata"] as const) {
     const pending: [string, unknown][] = Object.entries(input[root] ?? {}).map(([key, value]) => [`${root}.${key}`, value]);
     while (pending.length > 0) {

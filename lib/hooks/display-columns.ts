@@ -2,6 +2,7 @@ import type { Actor } from "@/lib/auth/actor";
 import type { UserProfile } from "@/lib/users/profile";
 import type { ConsoleSettings } from "./console-settings";
 import { auth0User } from "./context";
+import type { FieldView } from "./user-field-views";
 import { runHookOnThread } from "./sandbox-threads";
 
 export interface DisplayedColumns {
@@ -14,12 +15,18 @@ export interface DisplayedColumns {
 const MAX_CELL_CHARS = 500;
 
 /**
- * Runs the `display` functions (strings, as DAE's Settings results carry them) of the list's columns
- * in the sandbox on the server, all rows and columns in one run: `display(user, values, languageDictionary)`
- * with DAE's arguments (`values` is lodash's `_.at(user, property)`, an array). Never evaluated in the browser.
+ * Runs the `display` functions (strings, as DAE's Settings results carry them) of the list's columns or
+ * the user page's rows in the sandbox on the server, all users and fields in one run:
+ * `display(user, values, languageDictionary)` with DAE's arguments (`values` is lodash's
+ * `_.at(user, property)`, an array). Never evaluated in the browser.
  */
-export async function displayColumns(actor: Actor, settings: ConsoleSettings, users: UserProfile[]): Promise<DisplayedColumns> {
-  const columns = settings.userFields.filter((field) => typeof field.display === "string" && field.display.trim() !== "");
+export async function displayColumns(
+  actor: Actor,
+  settings: ConsoleSettings,
+  views: FieldView[],
+  users: UserProfile[],
+): Promise<DisplayedColumns> {
+  const columns = views.filter((view) => view.display !== undefined);
   if (columns.length === 0 || users.length === 0) return { cells: {}, error: null };
   const functions = columns.map((field) => `${JSON.stringify(field.property)}: (${String(field.display).trim().replace(/;+\s*$/, "")})`).join(",\n");
   const run = await runHookOnThread({

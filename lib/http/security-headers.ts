@@ -1,13 +1,14 @@
 /**
  * The headers every console response carries. Scripts run only from the console's own origin or
  * with the request's nonce (Next.js puts the nonce it finds in the request's policy on its own
- * scripts); styles stay 'unsafe-inline' because Monaco injects its styles at run time.
+ * scripts); styles stay 'unsafe-inline' because Monaco injects its styles at run time, and come from
+ * the console's origin or the origins of the signed-in admin's Settings stylesheets (`styleOrigins`).
  */
-export function contentSecurityPolicy(nonce: string, options: { development: boolean }): string {
+export function contentSecurityPolicy(nonce: string, options: { development: boolean; styleOrigins?: string[] }): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'${options.development ? " 'unsafe-eval'" : ""}`,
-    "style-src 'self' 'unsafe-inline'",
+    ["style-src 'self' 'unsafe-inline'", ...(options.styleOrigins ?? [])].join(" "),
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     "connect-src 'self'",

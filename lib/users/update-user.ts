@@ -11,7 +11,7 @@ import { assertMembershipsAllowed } from "@/lib/departments/memberships";
 import { DomainError, fieldError } from "@/lib/errors";
 import { enqueueUserEvents } from "@/lib/events/enqueue";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { getConsoleSettings, validateUserFields } from "@/lib/hooks/console-settings";
+import { assertMetadataAllowed, getConsoleSettings, metadataDiff, validateUserFields } from "@/lib/hooks/console-settings";
 import { userChanges, type UserChanges } from "@/lib/hooks/write-hook";
 import type { UpdateUserInput } from "@/lib/schemas/user";
 import { newAddressMail } from "@/lib/account/address-change";
@@ -74,13 +74,20 @@ export async function updateVersionedUser(
     assertExpectedVersion(expected, version);
     for (const extra of actions.slice(1)) await assertUserAccess(actor, current, extra);
 
-    if ((input.user_metadata || input.app_metadata) && !actor.permissions.has("config:manage")) {
-      throw new DomainError("forbidden", "Only Administrators can edit user_metadata and app_metadata.");
-    }
+    const settings = await getConsoleSettings(actor);
+    // Other admins change only the metadata paths the Settings Query Hook declares as edit fields.
+    assertMetadataAllowed(
+      actor,
+      settings,
+      {
+        user_metadata: input.user_metadata && metadataDiff(current.user_metadata, input.user_metadata),
+        app_metadata: input.app_metadata && metadataDiff(current.app_metadata, input.app_metadata),
+      },
+      "edit",
+    );
     if (input.blocked && userId === actor.id) throw new DomainError("forbidden", "You cannot block yourself.");
     if (input.memberships !== undefined) await assertMembershipsAllowed(actor, input.memberships);
 
-    const settings = await getConsoleSettings(actor);
     if (hasProfileChanges(input)) await validateUserFields(actor, settings, { ...current, ...input }, "edit");
     const changes = hasProfileChanges(input) ? await userChanges(actor, current, input, settings) : {};
     const data = await profileUpdateData(current, changes);

@@ -3,9 +3,10 @@ import type { Actor } from "@/lib/auth/actor";
 import { clearAllMemos } from "@/lib/cache/memo";
 import { getMembershipOptions, membershipOptionsForForm } from "@/lib/departments/memberships";
 import type { DomainError } from "@/lib/errors";
-import { formUserFields, getConsoleSettings, listColumns } from "@/lib/hooks/console-settings";
+import { formUserFields, getConsoleSettings } from "@/lib/hooks/console-settings";
 import { displayColumns } from "@/lib/hooks/display-columns";
 import { translateErrorMessage } from "@/lib/hooks/error-translator";
+import { listColumns, profileRows } from "@/lib/hooks/user-field-views";
 import type { HookKind } from "@/lib/hooks/kinds";
 import { runHookDraft } from "@/lib/hooks/manage/run-hook-draft";
 import { saveHook } from "@/lib/hooks/manage/save-hook";
@@ -319,26 +320,26 @@ describe("Access Hook rows run in one sandbox, each call on its own", () => {
 });
 
 describe("Settings Query Hook display functions", () => {
-  it("run in the sandbox on the server with DAE's arguments, for every listed row", async () => {
+  it("run in the sandbox on the server with DAE's arguments, for every listed row of a `search` column", async () => {
     const search = `display${Date.now().toString(36)}`;
     await createUser(admins.ian, newUser({ email: `${search}-a@example.com`, user_metadata: { title: "analyst" } }));
     await install(
       "settings",
       `function (ctx, cb) { cb(null, { userFields: [
-        { property: 'user_metadata.title', label: 'Title', display: "function (user, value) { return value[0] ? value[0].toUpperCase() + ' @ ' + user.identities[0].connection : 'none'; }" },
-        { property: 'email', label: 'Mail', display: '(user) => user.email.split("@")[1]' }
+        { property: 'user_metadata.title', label: 'Title', search: true, display: "function (user, value) { return value[0] ? value[0].toUpperCase() + ' @ ' + user.identities[0].connection : 'none'; }" },
+        { property: 'email', label: 'Mail', search: { display: '(user) => user.email.split("@")[1]' } }
       ] }); }`,
     );
     const settings = await getConsoleSettings(admins.ian);
     const page = await listUsers(admins.ian, listUsersSchema.parse({ search }));
-    const shown = await displayColumns(admins.ian, settings, page.users);
+    const shown = await displayColumns(admins.ian, settings, listColumns(settings).columns, page.users);
     expect(shown).toEqual({
       cells: { [page.users[0].user_id]: { "user_metadata.title": `ANALYST @ ${DEMO_CONNECTION}`, email: "example.com" } },
       error: null,
     });
   });
 
-  it("a failing display function is reported with its property; other cells still show", async () => {
+  it("a failing display function of the user page is reported with its property; other rows still show", async () => {
     await install(
       "settings",
       `function (cb_ctx, cb) { cb(null, { userFields: [
@@ -347,7 +348,7 @@ describe("Settings Query Hook display functions", () => {
       ] }); }`,
     );
     const settings = await getConsoleSettings(admins.ian);
-    const shown = await displayColumns(admins.ian, settings, [admins.kelly.profile]);
+    const shown = await displayColumns(admins.ian, settings, profileRows(settings).rows, [admins.kelly.profile]);
     expect(shown.cells).toEqual({ [admins.kelly.id]: { email: "ok" } });
     expect(shown.error).toMatch(/^The display function of name: /);
   });
@@ -376,13 +377,13 @@ describe("Settings Query Hook languageDictionary.labels", () => {
       `function (ctx, cb) { cb(null, {
         languageDictionary: { labels: { 'user_metadata.title': 'Fonction' } },
         userFields: [
-          { property: 'user_metadata.title', label: 'Title', display: true, create: { type: 'text' } },
-          { property: 'user_metadata.code', label: 'Code', display: true, create: { type: 'text' } }
+          { property: 'user_metadata.title', label: 'Title', search: true, create: { type: 'text' } },
+          { property: 'user_metadata.code', label: 'Code', search: true, create: { type: 'text' } }
         ] }); }`,
     );
     const settings = await getConsoleSettings(admins.ian);
     expect(formUserFields(settings, "create").map((field) => field.label)).toEqual(["Fonction", "Code"]);
-    expect(listColumns(settings).map((column) => column.label)).toEqual(["Fonction", "Code"]);
+    expect(listColumns(settings).columns.map((column) => column.label)).toEqual(["Fonction", "Code"]);
   });
 });
 

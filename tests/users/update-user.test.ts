@@ -177,10 +177,13 @@ describe("updateUser: metadata", () => {
 
   it("refuses metadata changes to Users and Operators with 403, and records the refusal", async () => {
     for (const actor of [admins.kelly, admins.olga]) {
-      for (const changes of [{ user_metadata: { theme: "hacked" } }, { app_metadata: { roles: [ROLES.administrator] } }]) {
+      for (const [changes, path] of [
+        [{ user_metadata: { theme: "hacked" } }, "user_metadata.theme"],
+        [{ app_metadata: { roles: [ROLES.administrator] } }, "app_metadata.roles"],
+      ] as const) {
         const error = await failure(update(actor, changes));
         expect(error.status).toBe(403);
-        expect(error.message).toBe("Only Administrators can edit user_metadata and app_metadata.");
+        expect(error.message).toBe(`Only Administrators can set ${path}.`);
       }
     }
     expect(await row()).toMatchObject({ userMetadata: {}, appMetadata: { plan: "gold", memberships: ["Finance"] } });

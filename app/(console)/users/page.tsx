@@ -10,8 +10,10 @@ import { requireSessionActor } from "@/lib/auth/session";
 import { listConnections } from "@/lib/connections/connections";
 import { listMembershipOptions } from "@/lib/departments/memberships";
 import { DomainError, fromZodError } from "@/lib/errors";
-import { getConsoleSettings, listColumns } from "@/lib/hooks/console-settings";
+import { getConsoleSettings } from "@/lib/hooks/console-settings";
+import { consoleTexts } from "@/lib/hooks/console-texts";
 import { displayColumns } from "@/lib/hooks/display-columns";
+import { listColumns } from "@/lib/hooks/user-field-views";
 import { listUsersSchema } from "@/lib/schemas/user";
 import { listUsers } from "@/lib/users/list-users";
 
@@ -39,13 +41,15 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   const { page, error: listError } = listing;
   // A search the query parser refuses is shown at the search box, not as a list that matched nothing.
   const searchError = listError?.fieldErrors?.search ?? listError?.fieldErrors?.q;
-  const displayed = settings ? await displayColumns(actor, settings, page.users) : { cells: {}, error: null };
+  const columns = settings ? listColumns(settings) : { columns: [], hidden: new Set<never>() };
+  const displayed = settings ? await displayColumns(actor, settings, columns.columns, page.users) : { cells: {}, error: null };
+  const texts = consoleTexts(settings?.languageDictionary, { usersTitle: settings?.dict.title });
   const filtered = Boolean(input.search || input.q || input.connection || input.membership);
 
   return (
     <>
       <div className="page-header">
-        <h1>{settings?.dict.title ?? "Users"}</h1>
+        <h1>{texts.usersTitle}</h1>
         <div>
           {can(actor, "config:manage") && (
             <>
@@ -54,7 +58,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           )}
           {can(actor, "users:write") && (
             <Link href="/users/new" className="button">
-              Create user
+              {texts.createUserButtonText}
             </Link>
           )}
         </div>
@@ -69,7 +73,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           The users cannot be listed: {listError.message}
         </div>
       )}
-      <UserFilters values={input} connections={connections.map((c) => c.name)} memberships={memberships} searchError={searchError} />
+      <UserFilters placeholder={texts.searchBarPlaceholder} values={input} connections={connections.map((c) => c.name)} memberships={memberships} searchError={searchError} />
       {!searchError && (
         <p className="muted" aria-live="polite">
           {page.total === 1 ? "1 user" : `${page.total} users`}
@@ -92,7 +96,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           <UsersTable
             users={page.users}
             input={input}
-            columns={settings ? listColumns(settings) : []}
+            columns={columns.columns}
+            hidden={columns.hidden}
             displayed={displayed.cells}
             invited={[...(await accountStates(page.users.map((u) => u.user_id)))].filter(([, state]) => state.invited).map(([id]) => id)}
           />
@@ -118,7 +123,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
             </>
           ) : filtered ? (
             <>
-              No users match these filters. <Link href="/users">Clear the filters</Link>.
+              {texts.userSearchNoResults} <Link href="/users">Clear the filters</Link>.
             </>
           ) : (
             <>No users yet.{can(actor, "users:write") && <> <Link href="/users/new">Create the first one</Link>.</>}</>

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { cache } from "react";
+import { cache, Fragment } from "react";
 import { AuditTable } from "@/components/logs/audit-table";
 import { Breadcrumbs } from "@/components/ui/breadcrumbs";
 import { Forbidden } from "@/components/ui/notice";
@@ -16,7 +16,10 @@ import { can, type Actor } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
 import { membershipOptionsForForm } from "@/lib/departments/memberships";
 import { DomainError } from "@/lib/errors";
-import { getConsoleSettings } from "@/lib/hooks/console-settings";
+import { formUserFields, getConsoleSettings, readProperty } from "@/lib/hooks/console-settings";
+import { consoleTexts } from "@/lib/hooks/console-texts";
+import { displayColumns } from "@/lib/hooks/display-columns";
+import { profileRows, type DefaultProfileRow } from "@/lib/hooks/user-field-views";
 import { listGrantedApplications, listRecentSignIns } from "@/lib/oidc/user-activity";
 import { getVersionedUser, type VersionedUser } from "@/lib/users/get-user";
 import { membershipsOf } from "@/lib/users/profile";
@@ -61,6 +64,15 @@ export default async function UserPage({ params }: Props) {
   const canWrite = can(actor, "users:write");
   const canEditMetadata = canWrite && can(actor, "config:manage");
   const isSelf = user.user_id === actor.id;
+  const texts = consoleTexts(settings?.languageDictionary);
+  // DAE's user page: a user field's truthy `display` adds (or replaces) a row, `display: false` hides one.
+  const views = settings ? profileRows(settings) : { rows: [], hidden: new Set<DefaultProfileRow>() };
+  const displayed = settings ? await displayColumns(actor, settings, views.rows, [user]) : { cells: {}, error: null };
+  const shows = (row: DefaultProfileRow) => !views.hidden.has(row);
+  const stored = (property: string) => {
+    const value = readProperty(user as unknown as Record<string, unknown>, property);
+    return value === undefined || value === null || value === "" ? null : typeof value === "object" ? JSON.stringify(value) : String(value);
+  };
 
   return (
     <>
@@ -81,60 +93,130 @@ export default async function UserPage({ params }: Props) {
           emailVerified={user.email_verified}
           blocked={user.blocked}
           isSelf={isSelf}
+          texts={{
+            block: texts.blockUserMenuItemText,
+            blockTitle: texts.blockDialogTitle,
+            unblock: texts.unblockUserMenuItemText,
+            delete: texts.deleteUserMenuItemText,
+            deleteTitle: texts.deleteDialogTitle,
+          }}
         />
       )}
       {canWrite && !isSelf && <AccountLinkActions userId={user.user_id} email={user.email} invited={account?.invited ?? false} />}
 
       <section aria-labelledby="profile-title" className="panel">
         <h2 id="profile-title">Profile</h2>
+        {displayed.error && (
+          <div role="alert" className="alert">
+            {displayed.error}. Its row shows the stored value.
+          </div>
+        )}
         <dl className="props">
-          <dt>User ID</dt>
-          <dd>
-            <code>{user.user_id}</code>
-          </dd>
-          <dt>Email</dt>
-          <dd>{user.email}</dd>
-          <dt>Username</dt>
-          <dd>{user.username ?? <span className="muted">—</span>}</dd>
-          <dt>Name</dt>
-          <dd>{user.name ?? <span className="muted">—</span>}</dd>
-          <dt>Given / family name</dt>
-          <dd>{[user.given_name, user.family_name].filter(Boolean).join(" ") || <span className="muted">—</span>}</dd>
-          <dt>Phone number</dt>
-          <dd>
-            {user.phone_number ?? <span className="muted">—</span>}
-            {user.phone_number && !user.phone_verified && <span className="muted"> (not verified)</span>}
-          </dd>
-          <dt>Connection</dt>
-          <dd>{user.connection}</dd>
-          <dt>Memberships</dt>
-          <dd>
-            {memberships.length ? (
-              memberships.map((membership) => (
-                <span key={membership} className="badge">
-                  {membership}
-                </span>
-              ))
-            ) : (
-              <span className="muted">None</span>
-            )}
-          </dd>
-          <dt>Status</dt>
-          <dd>{user.blocked ? "Blocked" : "Active"}</dd>
-          <dt>Created</dt>
-          <dd>
-            <Time value={user.created_at} />
-          </dd>
-          <dt>Updated</dt>
-          <dd>
-            <Time value={user.updated_at} />
-          </dd>
-          <dt>Last login</dt>
-          <dd>
-            <Time value={user.last_login} />
-          </dd>
-          <dt>Logins</dt>
-          <dd>{user.logins_count}</dd>
+          {shows("user_id") && (
+            <>
+              <dt>User ID</dt>
+              <dd>
+                <code>{user.user_id}</code>
+              </dd>
+            </>
+          )}
+          {shows("email") && (
+            <>
+              <dt>Email</dt>
+              <dd>{user.email}</dd>
+            </>
+          )}
+          {shows("username") && (
+            <>
+              <dt>Username</dt>
+              <dd>{user.username ?? <span className="muted">—</span>}</dd>
+            </>
+          )}
+          {shows("name") && (
+            <>
+              <dt>Name</dt>
+              <dd>{user.name ?? <span className="muted">—</span>}</dd>
+            </>
+          )}
+          {shows("given_name") && (
+            <>
+              <dt>Given / family name</dt>
+              <dd>{[user.given_name, user.family_name].filter(Boolean).join(" ") || <span className="muted">—</span>}</dd>
+            </>
+          )}
+          {shows("phone_number") && (
+            <>
+              <dt>Phone number</dt>
+              <dd>
+                {user.phone_number ?? <span className="muted">—</span>}
+                {user.phone_number && !user.phone_verified && <span className="muted"> (not verified)</span>}
+              </dd>
+            </>
+          )}
+          {shows("connection") && (
+            <>
+              <dt>Connection</dt>
+              <dd>{user.connection}</dd>
+            </>
+          )}
+          {shows("memberships") && (
+            <>
+              <dt>{settings?.dict.memberships ?? "Memberships"}</dt>
+              <dd>
+                {memberships.length ? (
+                  memberships.map((membership) => (
+                    <span key={membership} className="badge">
+                      {membership}
+                    </span>
+                  ))
+                ) : (
+                  <span className="muted">None</span>
+                )}
+              </dd>
+            </>
+          )}
+          {shows("blocked") && (
+            <>
+              <dt>Status</dt>
+              <dd>{user.blocked ? "Blocked" : "Active"}</dd>
+            </>
+          )}
+          {shows("created_at") && (
+            <>
+              <dt>Created</dt>
+              <dd>
+                <Time value={user.created_at} />
+              </dd>
+            </>
+          )}
+          {shows("updated_at") && (
+            <>
+              <dt>Updated</dt>
+              <dd>
+                <Time value={user.updated_at} />
+              </dd>
+            </>
+          )}
+          {shows("last_login") && (
+            <>
+              <dt>Last login</dt>
+              <dd>
+                <Time value={user.last_login} />
+              </dd>
+            </>
+          )}
+          {shows("logins_count") && (
+            <>
+              <dt>Logins</dt>
+              <dd>{user.logins_count}</dd>
+            </>
+          )}
+          {views.rows.map((row) => (
+            <Fragment key={row.property}>
+              <dt>{row.label}</dt>
+              <dd>{displayed.cells[user.user_id]?.[row.property] ?? stored(row.property) ?? <span className="muted">—</span>}</dd>
+            </Fragment>
+          ))}
         </dl>
       </section>
 
@@ -167,6 +249,9 @@ export default async function UserPage({ params }: Props) {
               email: user.email,
               username: user.username,
               name: user.name,
+              given_name: user.given_name,
+              family_name: user.family_name,
+              phone_number: user.phone_number,
               memberships,
               user_metadata: user.user_metadata,
               app_metadata: user.app_metadata,
@@ -176,6 +261,8 @@ export default async function UserPage({ params }: Props) {
             membershipsError={membershipOptions.error}
             membershipsLabel={settings?.dict.memberships ?? "Memberships"}
             canEditMetadata={canEditMetadata}
+            userFields={settings ? formUserFields(settings, "edit") : []}
+            texts={{ title: texts.changeProfileDialogTitle, submit: texts.updateButtonText, pending: texts.savingText }}
           />
           <ChangePasswordForm userId={user.user_id} />
         </>

@@ -5,7 +5,9 @@ import { can } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
 import { listConnections } from "@/lib/connections/connections";
 import { membershipOptionsForForm } from "@/lib/departments/memberships";
+import { DomainError } from "@/lib/errors";
 import { formUserFields, getConsoleSettings } from "@/lib/hooks/console-settings";
+import { consoleTexts } from "@/lib/hooks/console-texts";
 
 export const metadata = { title: "Create user · Users · Delegate" };
 
@@ -17,8 +19,16 @@ export default async function NewUserPage() {
   const [allConnections, memberships, settings] = await Promise.all([
     listConnections({ databaseOnly: true }),
     membershipOptionsForForm(actor),
-    getConsoleSettings(actor),
+    getConsoleSettings(actor).catch((error: unknown) => {
+      if (error instanceof DomainError) return error;
+      throw error;
+    }),
   ]);
+  // Creating follows the Settings Query Hook's rules: without its answer there is no form (the layout says why).
+  if (settings instanceof DomainError) {
+    return <Forbidden title="Create user" message={`Users cannot be created while the Settings Query Hook fails: ${settings.message}`} />;
+  }
+  const texts = consoleTexts(settings.languageDictionary);
   if (!settings.canCreateUser) {
     return <Forbidden title="Create user" message="Creating users is turned off for your account (Settings Query Hook)." />;
   }
@@ -28,7 +38,7 @@ export default async function NewUserPage() {
   if (connections.length === 0) {
     return (
       <>
-        <h1>Create user</h1>
+        <h1>{texts.createDialogTitle}</h1>
         <div role="alert" className="alert">
           There is no enabled database connection to create users in. An Administrator must enable one first.
         </div>
@@ -37,8 +47,8 @@ export default async function NewUserPage() {
   }
   return (
     <>
-      <Breadcrumbs parents={[{ href: "/users", label: "Users" }]} current="Create user" />
-      <h1>Create user</h1>
+      <Breadcrumbs parents={[{ href: "/users", label: texts.usersTitle }]} current={texts.createDialogTitle} />
+      <h1>{texts.createDialogTitle}</h1>
       <CreateUserForm
         connections={connections.map((c) => ({ name: c.name, requiresUsername: c.requiresUsername }))}
         memberships={memberships.memberships}
@@ -47,6 +57,7 @@ export default async function NewUserPage() {
         membershipsLabel={settings.dict.memberships ?? "Memberships"}
         userFields={formUserFields(settings, "create")}
         declaredFieldsOnly={settings.userFields.length > 0}
+        texts={{ submit: texts.createButtonText, pending: texts.savingText, cancel: texts.cancelButtonText }}
       />
     </>
   );

@@ -1,0 +1,29 @@
+import { getToken } from "next-auth/jwt";
+import type { NextRequest } from "next/server";
+import { loadActor } from "@/lib/auth/actor";
+import { requestInfoFrom } from "@/lib/auth/request-info";
+import { getAuthSecret } from "@/lib/auth/secret";
+import { getConfig } from "@/lib/config";
+import { getConsoleSettings, stylesheetOrigins } from "@/lib/hooks/console-settings";
+
+/**
+ * The stylesheet origins the signed-in admin's Settings Query Hook names (`css`, `altcss`), for the
+ * page's Content-Security-Policy; none without a session, for a session that no longer holds, or when
+ * the hook fails (the console then uses its default settings). Only a page's document needs them: the
+ * Flight requests of client navigations and server actions never load a stylesheet under their own policy.
+ */
+export async function consoleStyleOrigins(request: NextRequest): Promise<string[]> {
+  if (request.headers.has("rsc") || request.headers.has("next-action")) return [];
+  const secureCookie = getConfig().publicUrl.startsWith("https://");
+  // next-auth's session cookie (split into .0, .1, … when large); without one there is no admin to ask for.
+  const cookieName = secureCookie ? "__Secure-next-auth.session-token" : "next-auth.session-token";
+  if (!request.cookies.getAll().some((cookie) => cookie.name.startsWith(cookieName))) return [];
+  const token = await getToken({ req: request, secret: getAuthSecret(), secureCookie, cookieName }).catch(() => null);
+  if (!token?.sub || typeof token.sessionGeneration !== "number") return [];
+  try {
+    const actor = await loadActor(token.sub, "console", requestInfoFrom(request.headers), undefined, token.sessionGeneration);
+    return stylesheetOrigins(await getConsoleSettings(actor));
+  } catch {
+    return [];
+  }
+}
