@@ -8,7 +8,8 @@
 const config = {
   testRunner: "vitest",
   plugins: ["@stryker-mutator/vitest-runner"],
-  vitest: { configFile: "vitest.config.ts", related: false },
+  // The module's test files only (vitest.mutation.config.ts says why not Stryker's `testFiles`).
+  vitest: { configFile: "vitest.mutation.config.ts", related: false },
   coverageAnalysis: "perTest",
   // Two cores shared with everything else: one test runner at a time.
   concurrency: 1,

@@ -84,10 +84,11 @@ for (const name of names) {
   const testFiles = target.tests.filter((file) => fs.existsSync(file));
   console.log(`\n=== mutation: ${name} (${target.mutate.join(", ")}) with ${testFiles.join(", ")}`);
   const started = Date.now();
+  // Read by vitest.mutation.config.ts in Stryker's test runner process (started by this Stryker instance).
+  process.env.MUTATION_TEST_FILES = testFiles.join(",");
   const results = await new Stryker({
     ...strykerConfig,
     mutate: target.mutate,
-    testFiles,
     incrementalFile: path.join(reportDir, `${name}.incremental.json`),
     force,
     jsonReporter: { fileName: path.join(reportDir, `${name}.json`) },

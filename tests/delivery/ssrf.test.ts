@@ -51,6 +51,123 @@ describe("the outbound address guard", () => {
     expect(blockedReason(address)).toBeNull();
   });
 
+  it.each([
+    ["192.0.0.0", "an IETF protocol address"],
+    ["192.0.0.255", "an IETF protocol address"],
+    ["192.0.2.1", "a documentation address"],
+    ["198.51.100.255", "a documentation address"],
+    ["203.0.113.0", "a documentation address"],
+    ["198.18.0.0", "a benchmarking address"],
+    ["198.19.255.255", "a benchmarking address"],
+    ["172.16.0.0", "a private address"],
+    ["100.127.255.255", "a carrier-grade NAT (shared) address"],
+    ["239.255.255.255", "a multicast address"],
+    ["100.100.100.200", "a cloud metadata service address"],
+    ["100::1", "a discard-only address"],
+    ["2001:10::1", "an ORCHID address"],
+    ["2001:2f::1", "an ORCHID address"],
+    ["2001:db8:ffff::1", "a documentation address"],
+    ["3fff:fff::1", "a documentation address"],
+    ["fdff::1", "a private (unique local) address"],
+    ["febf::1", "a link-local address"],
+    ["ff00::", "a multicast address"],
+    ["::2", "a deprecated IPv4-compatible address"],
+    ["::ffff:0.0.0.0", 'an unspecified ("this network") address'],
+  ])("refuses %s at the edge of its range (%s)", (address, reason) => {
+    expect(blockedReason(address)).toBe(reason);
+  });
+
+  it.each(["192.0.1.0", "198.20.0.0", "172.15.255.255", "100.63.255.255", "169.253.255.255", "169.255.0.0", "223.255.255.255",
+    "9.255.255.255", "11.0.0.0", "126.255.255.255", "128.0.0.0", "100:0:0:1::", "2001:db9::1", "4000::1", "fbff:ffff::1", "fe00::1",
+    "fec0::1", "feff::1", "64:ff9b:0:ffff::1"])("allows %s, just outside a refused range", (address) => {
+    expect(blockedReason(address)).toBeNull();
+  });
+
+  it("reads an IPv4 address out of IPv4-translated and NAT64 addresses only with their exact prefix", () => {
+    // ::ffff:0:a00:1 carries 10.0.0.1; with group 5 not 0 it is no translated address.
+    expect(blockedReason("::ffff:0:a00:1")).toBe("a private address");
+    expect(blockedReason("::ffff:1:a00:1")).toBeNull();
+    // 64:ff9b::/96 carries 10.0.0.1; 64:1::, 1:ff9b:: and 64:ff9b:0:0:0:1:: are no NAT64 prefix.
+    expect(blockedReason("64:ff9b::a00:1")).toBe("a private address");
+    expect(blockedReason("64:1::a00:1")).toBeNull();
+    expect(blockedReason("1:ff9b::a00:1")).toBeNull();
+    expect(blockedReason("64:ff9b:0:0:0:1:a00:1")).toBeNull();
+  });
+
+  it("reads IPv4 addresses as IPv4 even when their bits would spell a 6to4 or Teredo prefix", () => {
+    // 32.2.10.0 is 0x2002 0x0a00 and 32.1.0.1 is 0x2001 0x0001 as IPv6 groups: public IPv4 addresses.
+    expect(blockedReason("32.2.10.0")).toBeNull();
+    expect(blockedReason("32.1.0.1")).toBeNull();
+  });
+
+  it("reads addresses in any case, in brackets and with a zone; anything else is not an IP address", () => {
+    expect(blockedReason("FE80::1")).toBe("a link-local address");
+    expect(blockedReason("FD00:EC2::254")).toBe("a cloud metadata service address");
+    expect(blockedReason("[::1]")).toBe("a loopback address");
+    expect(blockedReason("[FE80::1%eth0]")).toBe("a link-local address");
+    expect(blockedReason("example.com")).toBe("not an IP address");
+    expect(blockedReason("")).toBe("not an IP address");
+  });
+
+  it("reads allowlist entries in any case, with brackets, a trailing dot, spaces, IPv6 ranges; a malformed range is a host name", () => {
+    const allowlist = new Allowlist([" FD00::/8 ", "", "10.0.0.0/abc", "Hooks.Example.", "[::2]"]);
+    expect(allowlist.allowsAddress("fd12::1")).toBe(true);
+    expect(allowlist.allowsAddress("fe80::1")).toBe(false);
+    expect(allowlist.allowsAddress("::2")).toBe(true);
+    expect(allowlist.allowsAddress("::3")).toBe(false);
+    expect(allowlist.allowsAddress("10.0.0.1")).toBe(false);
+    expect(allowlist.allowsHost("10.0.0.0/abc")).toBe(true);
+    expect(allowlist.allowsHost("HOOKS.example.")).toBe(true);
+    expect(allowlist.allowsHost("hooks.example")).toBe(true);
+    expect(allowlist.allowsHost("")).toBe(false);
+    expect(allowlist.allowsAddress("hooks.example")).toBe(false);
+    expect(new Allowlist(["192.168.0.0/16"]).allowsAddress("192.168.255.255")).toBe(true);
+    expect(new Allowlist(["192.168.0.0/16"]).allowsAddress("192.169.0.0")).toBe(false);
+  });
+
+  it("keeps two allowlists apart whose entries run together", () => {
+    expect(new Allowlist(["a.example", "b.example"]).allowsHost("a.example")).toBe(true);
+    expect(new Allowlist(["a.exampleb.example"]).allowsHost("a.example")).toBe(false);
+  });
+
+  it("words the refusal of an address typed as the URL's host, and says nothing of a public one", () => {
+    const none = new Allowlist([]);
+    expect(literalAddressProblem(new URL("http://10.1.2.3/"), none)).toBe(
+      "10.1.2.3 is a private address: deliveries may only reach public addresses unless the host is on the outbound allowlist.",
+    );
+    expect(literalAddressProblem(new URL("http://[fe80::1]/"), none)).toBe(
+      "fe80::1 is a link-local address: deliveries may only reach public addresses unless the host is on the outbound allowlist.",
+    );
+    expect(literalAddressProblem(new URL("http://8.8.8.8/"), none)).toBeNull();
+    expect(literalAddressProblem(new URL("http://[2606:4700:4700::1111]/"), none)).toBeNull();
+    expect(literalAddressProblem(new URL("http://10.1.2.3/"), new Allowlist(["10.1.2.3"]))).toBeNull();
+    expect(literalAddressProblem(new URL("http://10.1.2.3/"), new Allowlist(["10.0.0.0/8"]))).toBeNull();
+    expect(literalAddressProblem(new URL("http://10.1.2.3/"), new Allowlist(["10.1.2.4"]))).toBe(
+      "10.1.2.3 is a private address: deliveries may only reach public addresses unless the host is on the outbound allowlist.",
+    );
+  });
+
+  it("refuses an address typed as the URL's host without asking the resolver, naming it once", async () => {
+    const asked: string[] = [];
+    const resolver: HostResolver = async (hostname) => {
+      asked.push(hostname);
+      return [{ address: "8.8.8.8", family: 4 }];
+    };
+    const error = await resolveOutboundTarget(new URL("http://10.0.0.1:8080/"), new Allowlist([]), resolver).catch((e) => e);
+    expect(error).toBeInstanceOf(OutboundRefusedError);
+    expect(error.name).toBe("OutboundRefusedError");
+    expect(error.message).toBe(
+      "Refused to connect to 10.0.0.1: it is a private address. " +
+        "Deliveries may only reach public addresses; an Administrator can add the host to the outbound allowlist.",
+    );
+    expect(await resolveOutboundTarget(new URL("http://[2606:4700:4700::1111]/"), new Allowlist([]), resolver)).toEqual({
+      hostname: "2606:4700:4700::1111",
+      address: "2606:4700:4700::1111",
+      family: 6,
+    });
+    expect(asked).toEqual([]);
+  });
+
   it("matches host names exactly and addresses by IP or CIDR in the allowlist", () => {
     const allowlist = new Allowlist(["Hooks.Internal.", "10.0.0.0/8", "::1", "127.0.0.1"]);
     expect(allowlist.allowsHost("hooks.internal")).toBe(true);
@@ -109,6 +226,20 @@ describe("the outbound address guard", () => {
       expect(both).toEqual({ hostname: "receiver.example", address: "10.0.0.5", family: 4 });
       const byName = await resolveOutboundTarget(url, new Allowlist(["receiver.example"]), answering("10.0.1.5"));
       expect(byName).toEqual({ hostname: "receiver.example", address: "10.0.1.5", family: 4 });
+    });
+
+    it("targets an IPv6 first answer as family 6", async () => {
+      const target = await resolveOutboundTarget(url, new Allowlist([]), answering("2606:4700:4700::1111", "8.8.8.8"));
+      expect(target).toEqual({ hostname: "receiver.example", address: "2606:4700:4700::1111", family: 6 });
+    });
+
+    it("names the resolver's message when its error has no code", async () => {
+      const failing: HostResolver = async () => {
+        throw new Error("resolver gone");
+      };
+      const error = await resolveOutboundTarget(url, new Allowlist([]), failing).catch((e) => e);
+      expect(error.message).toBe("The host name receiver.example could not be resolved (resolver gone).");
+      expect(error).not.toBeInstanceOf(OutboundRefusedError);
     });
 
     it("says so when the name has no address or cannot be resolved", async () => {
