@@ -5,6 +5,7 @@ import { requestInfoFrom } from "@/lib/auth/request-info";
 import { getAuthSecret } from "@/lib/auth/secret";
 import { getConfig } from "@/lib/config";
 import { getConsoleSettings, stylesheetOrigins } from "@/lib/hooks/console-settings";
+import { loadActiveHook } from "@/lib/hooks/execute";
 
 /**
  * The stylesheet origins the signed-in admin's Settings Query Hook names (`css`, `altcss`), for the
@@ -18,6 +19,8 @@ export async function consoleStyleOrigins(request: NextRequest): Promise<string[
   // next-auth's session cookie (split into .0, .1, … when large); without one there is no admin to ask for.
   const cookieName = secureCookie ? "__Secure-next-auth.session-token" : "next-auth.session-token";
   if (!request.cookies.getAll().some((cookie) => cookie.name.startsWith(cookieName))) return [];
+  // Without a Settings Query Hook there is nothing to add: spare every page the session's decryption and read.
+  if (!(await loadActiveHook("settings"))) return [];
   const token = await getToken({ req: request, secret: getAuthSecret(), secureCookie, cookieName }).catch(() => null);
   if (!token?.sub || typeof token.sessionGeneration !== "number") return [];
   try {
