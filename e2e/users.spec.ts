@@ -65,7 +65,8 @@ test("edit a user's email and metadata", async ({ page }) => {
   await form.getByLabel("user_metadata").fill('{ "title": "Manager", "floor": 3 }');
   await saveUser(page);
   await page.reload();
-  expect(JSON.parse(await form.getByLabel("user_metadata").inputValue())).toEqual({ title: "Manager", floor: 3 });
+  // Polled: right after a reload the form may not have rendered the stored value yet.
+  await expect.poll(async () => JSON.parse((await form.getByLabel("user_metadata").inputValue()) || "null")).toEqual({ title: "Manager", floor: 3 });
 
   const audit = page.getByRole("region", { name: "Audit log" });
   await expect(audit.getByRole("cell", { name: "user.change_email" })).toBeVisible();
