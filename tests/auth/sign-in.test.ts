@@ -114,6 +114,15 @@ describe("sign-in throttling", () => {
     expect(await outcome(signIn("olga@example.com", "Wrong-after-5", ip))).toBe(WAIT(1));
   });
 
+  it("remembers an email and address's failures for an hour without attempts, not a minute more", async () => {
+    const ip = "198.51.100.26";
+    for (let i = 0; i < 5; i++) await outcome(signIn("aud@example.com", `Wrong-${i}`, ip));
+    const lessThanAnHourAgo = new Date(Date.now() - 59 * 60_000);
+    await db().prisma.signInThrottle.update({ where: { key: emailIpKey("aud@example.com", ip) }, data: { updatedAt: lessThanAnHourAgo, notBefore: lessThanAnHourAgo } });
+    expect(await outcome(signIn("aud@example.com", "Wrong-5", ip))).toBe(`401 ${WRONG}`);
+    expect(await outcome(signIn("aud@example.com", "Wrong-6", ip))).toBe(WAIT(2));
+  });
+
   it("forgets an email and address's failures after an hour without attempts", async () => {
     const ip = "198.51.100.25";
     for (let i = 0; i < 5; i++) await outcome(signIn("aud@example.com", `Wrong-${i}`, ip));
