@@ -18,7 +18,7 @@ export const MUTATION_MODULES: Record<string, MutationModule> = {
   "user-access": {
     title: "User-level access check (roles, admins' accounts, Access Hook)",
     mutate: ["lib/users/access.ts"],
-    tests: ["tests/users/user-access.test.ts", "tests/hooks/dae-rules.test.ts"],
+    tests: ["tests/users/user-access.test.ts", "tests/hooks/dae-rules.test.ts", "tests/access/evaluate-access.test.ts"],
   },
   "filter-hook": {
     title: "Filter Hook translation",
