@@ -83,7 +83,7 @@ test("a filter select applies on pick or Enter, not on each arrow key", async ({
 
 const editorLines = (page: Page) => page.locator(".monaco-editor .view-lines").first();
 
-test("unsaved hook code: starter code is not unsaved, leaving asks, the draft is offered back, Ctrl+S saves", async ({ page }) => {
+test("unsaved hook code: starter code is not unsaved, leaving asks, the draft is offered back, Ctrl+S saves a draft", async ({ page }) => {
   await page.goto("/hooks/post_registration");
   await expect(editorLines(page)).toContainText("function");
   await expect(page.getByText("No versions yet")).toBeVisible();
@@ -125,7 +125,7 @@ test("unsaved hook code: starter code is not unsaved, leaving asks, the draft is
 
   await editorLines(page).click();
   await page.keyboard.press("ControlOrMeta+s");
-  await expect(toast(page)).toContainText(/^Saved as version \d+\./);
+  await expect(toast(page)).toContainText(/^Draft saved as version \d+\. It does not run until it is deployed\.$/);
   await expect(page.getByText("Unsaved changes", { exact: true })).toHaveCount(0);
   // Saved: the draft is gone from the browser, so nothing is offered any more.
   await expect.poll(() => page.evaluate(() => localStorage.getItem("delegate:hook-draft:write"))).toBeNull();

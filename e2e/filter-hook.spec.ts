@@ -25,13 +25,13 @@ async function listedTotal(page: Page): Promise<number> {
 
 const membershipCells = (page: Page) => page.locator("table tbody tr td:nth-child(4)");
 
-/** The Filter Hook's page with its editor loaded; the current version number. */
+/** The Filter Hook's page with its editor loaded; the deployed version number. */
 async function openFilterHook(page: Page): Promise<number> {
   await page.goto("/hooks/filter");
   await expect(page.getByRole("heading", { name: "Filter Hook", level: 1 })).toBeVisible();
   await expect(page.locator(".monaco-editor .view-lines")).toContainText("function");
-  const current = page.getByRole("table").filter({ has: page.getByRole("columnheader", { name: "Reason" }) });
-  return Number.parseInt(await current.getByRole("rowheader").filter({ hasText: "Current" }).innerText(), 10);
+  const versions = page.getByRole("table").filter({ has: page.getByRole("columnheader", { name: "Reason" }) });
+  return Number.parseInt(await versions.getByRole("rowheader").filter({ hasText: "Deployed" }).innerText(), 10);
 }
 
 /** Replaces the editor's text by pasting `text` from the clipboard, as a person pasting a sample does. */
@@ -56,8 +56,8 @@ test("Auth0's Filter Hook sample, pasted into Monaco: Kelly sees only Finance, a
   await pasteIntoEditor(ian, AUTH0_FILTER_HOOK_SAMPLE);
   await expect(ian.locator(".monaco-editor .view-lines")).toContainText("Return the lucene query.");
   await expect(ian.getByRole("region", { name: "Code" }).locator("p[aria-live]")).toHaveText("No syntax errors.");
-  await ian.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(toast(ian)).toHaveText(`Saved as version ${previous + 1}.`);
+  await ian.getByRole("button", { name: "Deploy", exact: true }).click();
+  await expect(toast(ian)).toHaveText(`Deployed as version ${previous + 1}.`);
   try {
     // Saved verbatim: the stored code is what Auth0's page shows.
     await ian.goto("/hooks/filter");

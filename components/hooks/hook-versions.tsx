@@ -18,20 +18,25 @@ export interface HookVersionRow {
   authorEmail: string | null;
   createdAt: string;
   reason: string;
+  note: string | null;
 }
 
 const REASONS: Record<string, string> = {
-  save: "Saved",
+  save: "Saved and deployed",
+  draft: "Draft",
   restore: "Restored",
   enable: "Enabled",
   disable: "Disabled",
 };
 
-/** Every save is a version: compare one with the editor's code (Monaco's diff editor) or restore it. */
+/**
+ * Every save is a version, a draft or deployed: compare one with the editor's code (Monaco's diff editor) or
+ * restore it (deploy it again, as a new version). The deployed one, which runs, is marked.
+ */
 export function HookVersions({
   name,
   versions,
-  currentVersion,
+  deployedVersion,
   code,
   comparing,
   onCompare,
@@ -40,7 +45,7 @@ export function HookVersions({
 }: {
   name: string;
   versions: HookVersionRow[];
-  currentVersion: number | null;
+  deployedVersion: number | null;
   code: string;
   comparing: number | null;
   onCompare(version: number | null): void;
@@ -83,6 +88,7 @@ export function HookVersions({
               <th scope="col">Author</th>
               <th scope="col">Time</th>
               <th scope="col">Reason</th>
+              <th scope="col">Note</th>
               <th scope="col">Timeout</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
@@ -91,10 +97,10 @@ export function HookVersions({
           </thead>
           <tbody>
             {versions.map((row) => (
-              <tr key={row.version} aria-current={row.version === currentVersion ? "true" : undefined}>
+              <tr key={row.version} aria-current={row.version === deployedVersion ? "true" : undefined}>
                 <th scope="row">
                   {row.version}
-                  {row.version === currentVersion && <span className="badge ok">Current</span>}
+                  {row.version === deployedVersion && <span className="badge ok">Deployed</span>}
                 </th>
                 <td>{row.authorEmail ?? <span className="muted">System</span>}</td>
                 <td>
@@ -104,6 +110,7 @@ export function HookVersions({
                   {REASONS[row.reason] ?? row.reason}
                   {!row.enabled && <span className="muted"> (disabled)</span>}
                 </td>
+                <td className={styles.note}>{row.note ?? <span className="visually-hidden">None</span>}</td>
                 <td>{row.timeoutMs} ms</td>
                 <td>
                   <div className="actions">
@@ -115,11 +122,11 @@ export function HookVersions({
                     >
                       Compare
                     </button>
-                    {row.version !== currentVersion && (
+                    {row.version !== deployedVersion && (
                       <ConfirmButton
                         label="Restore"
                         title={`Restore version ${row.version}?`}
-                        description={`The editor's code is replaced by version ${row.version}, which is saved as a new version. Unsaved changes in the editor are lost.`}
+                        description={`Version ${row.version} is deployed as a new version and runs from now on; the editor's code is replaced by it. Unsaved changes in the editor are lost.`}
                         confirmLabel={`Restore version ${row.version}`}
                         onConfirm={() => onRestore(row.version)}
                         disabled={busy}
@@ -134,7 +141,7 @@ export function HookVersions({
         </table>
         </div>
       ) : (
-        <p className="empty panel">No versions yet: the first Save creates version 1.</p>
+        <p className="empty panel">No versions yet: the first Save draft or Deploy creates version 1.</p>
       )}
     </section>
   );

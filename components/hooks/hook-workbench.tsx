@@ -42,9 +42,10 @@ export interface HookWorkbenchProps {
   kind: HookKind;
   name: string;
   description: string;
-  /** The saved hook, or null when it was never saved. */
+  /** The deployed hook (what runs), or null when it was never deployed. */
   hook: SavedHook | null;
-  currentVersion: number | null;
+  deployedVersion: number | null;
+  /** Newest first, drafts included: the editor opens the newest. */
   versions: HookVersionRow[];
   starterCode: string;
   annotation: string;
@@ -52,17 +53,23 @@ export interface HookWorkbenchProps {
   sampleContext: string;
 }
 
-/** The Hooks page's editor: code, timeout, enabled, Save, the Runner beside it and the versions below. */
+/**
+ * The Hooks page's editor: code, timeout, enabled, a note, Save draft and Deploy, the Runner beside it and the
+ * versions below. The editor opens the newest version, which is a draft when one was saved after the deploy.
+ */
 export function HookWorkbench(props: HookWorkbenchProps) {
-  const { kind, name, hook, currentVersion } = props;
+  const { kind, name, hook, deployedVersion } = props;
   const router = useRouter();
   const action = useAction();
   const editor = useRef<HookEditorHandle | null>(null);
-  const [code, setCode] = useState(hook?.code ?? props.starterCode);
+  const newest = props.versions[0];
+  const pendingDraft = newest?.reason === "draft" ? newest : null;
+  const [code, setCode] = useState(newest?.code ?? props.starterCode);
   // Untouched starter code of a hook never saved is not "unsaved".
-  const [savedCode, setSavedCode] = useState(hook?.code ?? props.starterCode);
-  const [enabled, setEnabled] = useState(hook?.enabled ?? true);
-  const [timeoutMs, setTimeoutMs] = useState(String(hook?.timeoutMs ?? 500));
+  const [savedCode, setSavedCode] = useState(newest?.code ?? props.starterCode);
+  const [enabled, setEnabled] = useState(newest?.enabled ?? true);
+  const [timeoutMs, setTimeoutMs] = useState(String(newest?.timeoutMs ?? 500));
+  const [note, setNote] = useState("");
   const [markers, setMarkers] = useState<CodeMarker[]>([]);
   const [syntaxStatus, setSyntaxStatus] = useState("");
   const toast = useToast();
@@ -103,14 +110,16 @@ export function HookWorkbench(props: HookWorkbenchProps) {
     draft.answer(restore);
   }
 
+  /** Save draft (also Enter and Ctrl/Cmd+S) writes a version that does not run; Deploy writes one that runs. */
   function onSave(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const draft = (event.nativeEvent as SubmitEvent).submitter?.getAttribute("value") !== "deploy";
     // Saved code is trimmed: leading blank lines go first, so that reported lines match the editor.
     const trimmed = code.replace(/^\s+/, "");
     if (trimmed !== code) editor.current?.setCode(trimmed);
     action.run(
       async () => {
-        const result = await saveHookAction({ kind, code: trimmed, enabled, timeoutMs: Number(timeoutMs) });
+        const result = await saveHookAction({ kind, code: trimmed, enabled, timeoutMs: Number(timeoutMs), note, draft });
         // A refused save's syntax error is also shown in the editor.
         const located = result.ok ? null : result.error.fieldErrors?.code?.match(LOCATION);
         if (located) setMarkers([{ line: Number(located[1]), column: Number(located[2]), message: located[3] }]);
@@ -118,7 +127,8 @@ export function HookWorkbench(props: HookWorkbenchProps) {
       },
       ({ version }) => {
         setSavedCode(trimmed);
-        toast(`Saved as version ${version}.`);
+        setNote("");
+        toast(draft ? `Draft saved as version ${version}. It does not run until it is deployed.` : `Deployed as version ${version}.`);
         router.refresh();
       },
     );
@@ -153,6 +163,7 @@ export function HookWorkbench(props: HookWorkbenchProps) {
   }
 
   const timeoutError = action.error?.fieldErrors?.timeoutMs;
+  const noteError = action.error?.fieldErrors?.note;
 
   return (
     <>
@@ -160,7 +171,8 @@ export function HookWorkbench(props: HookWorkbenchProps) {
         <h1>{name}</h1>
         <div className={styles.headerStatus}>
           <HookStatusBadge hook={hook} />
-          {currentVersion !== null && <span className="muted">Version {currentVersion}</span>}
+          {deployedVersion !== null && <span className="muted">Deployed version {deployedVersion}</span>}
+          {pendingDraft && <span className="badge">Draft version {pendingDraft.version} not deployed</span>}
           {dirty && <span className="badge">Unsaved changes</span>}
           {hook &&
             (hook.enabled ? (
@@ -221,7 +233,7 @@ export function HookWorkbench(props: HookWorkbenchProps) {
             </div>
             <p id="hook-editor-keys" className={styles.editorHint}>
               In the editor, Tab indents. To leave it with the keyboard, press Ctrl+M (Ctrl+Shift+M on a Mac) so that Tab moves
-              focus, then Tab. Ctrl+S (⌘S) saves.
+              focus, then Tab. Ctrl+S (⌘S) saves a draft; only Deploy makes the code run.
             </p>
             <p className={styles.syntaxStatus} aria-live="polite" data-state={markers.length ? "error" : "ok"}>
               {syntaxStatus}
@@ -252,9 +264,31 @@ export function HookWorkbench(props: HookWorkbenchProps) {
                 <input type="checkbox" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} />
                 Enabled
               </label>
-              <button type="submit" disabled={action.pending}>
-                Save
-              </button>
+              <div className={`field ${styles.noteField}`}>
+                <label htmlFor="hook-note">Version note (optional)</label>
+                <input
+                  id="hook-note"
+                  name="note"
+                  maxLength={200}
+                  value={note}
+                  onChange={(event) => setNote(event.target.value)}
+                  aria-invalid={noteError ? true : undefined}
+                  aria-describedby={noteError ? "hook-note-error" : undefined}
+                />
+                {noteError && (
+                  <span id="hook-note-error" className="field-error">
+                    {noteError}
+                  </span>
+                )}
+              </div>
+              <div className="actions">
+                <button type="submit" name="save" value="draft" className="secondary" disabled={action.pending}>
+                  Save draft
+                </button>
+                <button type="submit" name="save" value="deploy" disabled={action.pending}>
+                  Deploy
+                </button>
+              </div>
             </div>
           </form>
         </section>
@@ -265,7 +299,7 @@ export function HookWorkbench(props: HookWorkbenchProps) {
       <HookVersions
         name={name}
         versions={props.versions}
-        currentVersion={currentVersion}
+        deployedVersion={deployedVersion}
         code={code}
         comparing={comparing}
         onCompare={setComparing}

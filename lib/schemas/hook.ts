@@ -18,6 +18,13 @@ export const saveHookSchema = z.object({
     .min(50, "The timeout must be at least 50 ms.")
     .max(10_000, "The timeout must be at most 10,000 ms.")
     .default(500),
+  /** An optional note for the version list. */
+  note: textSchema().trim().max(200, "A note can be at most 200 characters.").optional(),
+  /**
+   * true: save a draft, a version that does not run. Absent or false: save and deploy, as every save did
+   * before drafts existed (so callers that predate drafts keep their meaning).
+   */
+  draft: z.boolean().optional(),
 });
 export type SaveHookInput = z.infer<typeof saveHookSchema>;
 

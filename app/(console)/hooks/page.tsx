@@ -30,12 +30,13 @@ export default async function HooksPage() {
             <th scope="col">Hook</th>
             <th scope="col">What it does</th>
             <th scope="col">Status</th>
-            <th scope="col">Current version</th>
+            <th scope="col">Deployed version</th>
           </tr>
         </thead>
         <tbody>
           {hooks.map(({ kind, hook, versions }) => {
-            const current = versions[0];
+            const current = versions.find((v) => v.version === hook?.deployedVersion);
+            const draft = versions[0]?.reason === "draft" ? versions[0] : null;
             return (
               <tr key={kind}>
                 <th scope="row">
@@ -59,6 +60,7 @@ export default async function HooksPage() {
                   ) : (
                     <span className="muted">—</span>
                   )}
+                  {draft && <div className="badge">Draft version {draft.version} not deployed</div>}
                 </td>
               </tr>
             );

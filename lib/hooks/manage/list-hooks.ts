@@ -10,6 +10,10 @@ export async function listHooks(actor: Actor) {
   return HOOK_KINDS.map((kind) => ({ kind, hook: byKind.get(kind) ?? null }));
 }
 
+/**
+ * The deployed hook (null when it was never deployed: not saved at all, or drafts only) and its versions,
+ * newest first, drafts included.
+ */
 export async function getHookWithVersions(actor: Actor, kind: HookKind) {
   requirePermission(actor, "config:manage");
   const prisma = await getPrisma();
@@ -17,7 +21,7 @@ export async function getHookWithVersions(actor: Actor, kind: HookKind) {
     prisma.hook.findUnique({ where: { kind } }),
     prisma.hookVersion.findMany({ where: { kind }, orderBy: { version: "desc" }, take: 100 }),
   ]);
-  return { kind, hook, versions };
+  return { kind, hook: hook?.deployedVersion == null ? null : { ...hook, deployedVersion: hook.deployedVersion }, versions };
 }
 
 export async function listHookExecutions(actor: Actor, kind: HookKind, take = 50) {

@@ -18,40 +18,54 @@ export function assertCompiles(kind: HookKind, code: string): void {
 }
 
 type Tx = Prisma.TransactionClient;
+export type HookVersionReason = "save" | "draft" | "restore" | "enable" | "disable";
 
-/** Writes the hook and a new version of it; returns the version number. */
+/**
+ * Writes a new version of the hook; returns its number. Every reason but "draft" deploys it: the hook's
+ * row (what runs) becomes this version. A draft leaves what runs alone; a hook that only has drafts gets
+ * a disabled row without a deployed version, so nothing runs.
+ */
 export async function writeHookVersion(
   tx: Tx,
   actor: Pick<Actor, "id" | "email">,
-  hook: { kind: HookKind; code: string; enabled: boolean; timeoutMs: number },
-  reason: "save" | "restore" | "enable" | "disable",
+  hook: { kind: HookKind; code: string; enabled: boolean; timeoutMs: number; note?: string | null },
+  reason: HookVersionReason,
 ): Promise<number> {
+  const settings = { kind: hook.kind, code: hook.code, enabled: hook.enabled, timeoutMs: hook.timeoutMs };
+  const deploy = reason !== "draft";
+  // The row first, written either way: its row lock orders concurrent saves of one hook before they number versions.
   await tx.hook.upsert({
     where: { kind: hook.kind },
-    create: hook,
-    update: { code: hook.code, enabled: hook.enabled, timeoutMs: hook.timeoutMs },
+    create: { ...settings, enabled: deploy && settings.enabled },
+    update: deploy ? { code: settings.code, enabled: settings.enabled, timeoutMs: settings.timeoutMs } : { updatedAt: new Date() },
   });
   const last = await tx.hookVersion.findFirst({ where: { kind: hook.kind }, orderBy: { version: "desc" } });
   const version = (last?.version ?? 0) + 1;
   await tx.hookVersion.create({
-    data: { ...hook, version, authorId: actor.id, authorEmail: actor.email, reason },
+    data: { ...settings, note: hook.note || null, version, authorId: actor.id, authorEmail: actor.email, reason },
   });
+  if (deploy) await tx.hook.update({ where: { kind: hook.kind }, data: { deployedVersion: version } });
   activeHooks.clear();
   return version;
 }
 
-export async function saveHook(actor: Actor, input: SaveHookInput): Promise<{ version: number }> {
-  return auditFailures(actor, { action: "hook.save", details: { kind: input.kind } }, async () => {
+/**
+ * Saves a new version of a hook. `draft: true` keeps it from running (Save draft); without it the version
+ * is deployed at once (Deploy, and every caller from before drafts existed).
+ */
+export async function saveHook(actor: Actor, input: SaveHookInput): Promise<{ version: number; deployed: boolean }> {
+  const action = input.draft ? "hook.draft" : "hook.save";
+  return auditFailures(actor, { action, details: { kind: input.kind } }, async () => {
     requirePermission(actor, "config:manage");
     assertCompiles(input.kind, input.code);
     const prisma = await getPrisma();
     return prisma.$transaction(async (tx) => {
-      const version = await writeHookVersion(tx, actor, input, "save");
+      const version = await writeHookVersion(tx, actor, input, input.draft ? "draft" : "save");
       await recordAudit(tx, actor, {
-        action: "hook.save",
-        details: { kind: input.kind, version, enabled: input.enabled, timeoutMs: input.timeoutMs },
+        action,
+        details: { kind: input.kind, version, enabled: input.enabled, timeoutMs: input.timeoutMs, ...(input.note && { note: input.note }) },
       });
-      return { version };
+      return { version, deployed: !input.draft };
     });
   });
 }

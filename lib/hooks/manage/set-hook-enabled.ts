@@ -13,7 +13,8 @@ export async function setHookEnabled(actor: Actor, input: { kind: HookKind; enab
     const prisma = await getPrisma();
     return prisma.$transaction(async (tx) => {
       const hook = await tx.hook.findUnique({ where: { kind: input.kind } });
-      if (!hook) throw notFound("This hook has never been saved.");
+      // A hook with drafts only has nothing to enable: its code has never been deployed.
+      if (hook?.deployedVersion == null) throw notFound("This hook has never been deployed.");
       const version = await writeHookVersion(
         tx,
         actor,

@@ -42,7 +42,7 @@ export default async function HookPage({ params }: Props) {
         kind={kind}
         name={name}
         hook={hook && { code: hook.code, enabled: hook.enabled, timeoutMs: hook.timeoutMs }}
-        currentVersion={versions[0]?.version ?? null}
+        deployedVersion={hook?.deployedVersion ?? null}
         versions={versions.map((v) => ({
           version: v.version,
           code: v.code,
@@ -51,6 +51,7 @@ export default async function HookPage({ params }: Props) {
           authorEmail: v.authorEmail,
           createdAt: v.createdAt.toISOString(),
           reason: v.reason,
+          note: v.note,
         }))}
         description={HOOK_DESCRIPTIONS[kind]}
         starterCode={HOOK_STARTER_CODE[kind]}
