@@ -23,7 +23,8 @@ async function listedTotal(page: Page): Promise<number> {
   return Number.parseInt(await line.innerText(), 10);
 }
 
-const membershipCells = (page: Page) => page.locator("table tbody tr td:nth-child(4)");
+// The fifth cell: a selection checkbox precedes Email, Name and Connection for admins who change users.
+const membershipCells = (page: Page) => page.locator("table tbody tr td:nth-child(5)");
 
 /** The Filter Hook's page with its editor loaded; the deployed version number. */
 async function openFilterHook(page: Page): Promise<number> {

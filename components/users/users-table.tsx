@@ -5,6 +5,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import type { DefaultListColumn, FieldView } from "@/lib/hooks/user-field-views";
 import type { ListUsersInput } from "@/lib/schemas/user";
 import { membershipsOf, type UserProfile } from "@/lib/users/profile";
+import { UserRowMenu } from "./user-row-menu";
 
 type SortField = ListUsersInput["sort"];
 
@@ -38,6 +39,7 @@ export function UsersTable({
   hidden = new Set(),
   displayed = {},
   invited = [],
+  manage,
 }: {
   users: UserProfile[];
   input: ListUsersInput;
@@ -49,6 +51,11 @@ export function UsersTable({
   displayed?: Record<string, Record<string, string>>;
   /** Users whose invitation is open (no password chosen yet). */
   invited?: string[];
+  /**
+   * For admins who change users: a checkbox per row (for BulkUserActions, which wraps the table) and a row
+   * menu, except on the admin's own row (nobody blocks or deletes themselves).
+   */
+  manage?: { selfId: string };
 }) {
   return (
     <div className="table-wrap">
@@ -56,6 +63,11 @@ export function UsersTable({
         <caption className="visually-hidden">Users, sorted by {input.sort.replace("_", " ")}</caption>
         <thead>
           <tr>
+            {manage && (
+              <th scope="col" className="select">
+                <input type="checkbox" data-select-all aria-label="Select every user on this page" />
+              </th>
+            )}
             <SortHeader field="email" label="Email" input={input} />
             {!hidden.has("name") && <SortHeader field="name" label="Name" input={input} />}
             {!hidden.has("connection") && <th scope="col">Connection</th>}
@@ -68,11 +80,23 @@ export function UsersTable({
               </th>
             ))}
             <th scope="col">Status</th>
+            {manage && (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
           {users.map((user) => (
             <tr key={user.user_id}>
+              {manage && (
+                <td className="select">
+                  {user.user_id !== manage.selfId && (
+                    <input type="checkbox" name="user_id" value={user.user_id} data-email={user.email} aria-label={`Select ${user.email}`} />
+                  )}
+                </td>
+              )}
               <td>
                 <Link href={`/users/${user.user_id}`}>{user.email}</Link>
                 {user.username && <div className="muted">{user.username}</div>}
@@ -113,6 +137,9 @@ export function UsersTable({
                   <span className="badge">Unverified</span>
                 )}
               </td>
+              {manage && (
+                <td>{user.user_id !== manage.selfId && <UserRowMenu userId={user.user_id} email={user.email} blocked={user.blocked} />}</td>
+              )}
             </tr>
           ))}
         </tbody>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { UserFilters } from "@/components/users/user-filters";
 import { listQuery } from "@/components/users/list-query";
+import { BulkUserActions } from "@/components/users/bulk-user-actions";
 import { UsersTable } from "@/components/users/users-table";
 import { accountStates } from "@/lib/account/account-state";
 import { Pager } from "@/components/ui/pager";
@@ -46,6 +47,50 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   const texts = consoleTexts(settings?.languageDictionary, { usersTitle: settings?.dict.title });
   const filtered = Boolean(input.search || input.q || input.connection || input.membership);
 
+  const canWrite = can(actor, "users:write");
+  const invited = [...(await accountStates(page.users.map((u) => u.user_id)))].filter(([, state]) => state.invited).map(([id]) => id);
+  const list =
+    page.users.length > 0 ? (
+      <>
+        <UsersTable
+          users={page.users}
+          input={input}
+          columns={columns.columns}
+          hidden={columns.hidden}
+          displayed={displayed.cells}
+          invited={invited}
+          manage={canWrite ? { selfId: actor.id } : undefined}
+        />
+        <Pager
+          path="/users"
+          query={{ ...listQuery(input), page: undefined }}
+          page={input.page}
+          perPage={input.per_page}
+          total={page.total}
+          label="Users pages"
+        />
+      </>
+    ) : (
+      <div className="empty panel">
+        {searchError ? (
+          <>No users are listed until the search is corrected or <Link href="/users">cleared</Link>.</>
+        ) : page.hidden > 0 ? (
+          <>The Access Hook does not let you read any user of this page.</>
+        ) : page.total > 0 ? (
+          <>
+            This page is past the end of the list.{" "}
+            <Link href={hrefWith("/users", { ...listQuery(input), page: undefined })}>Go to the first page</Link>.
+          </>
+        ) : filtered ? (
+          <>
+            {texts.userSearchNoResults} <Link href="/users">Clear the filters</Link>.
+          </>
+        ) : (
+          <>No users yet.{canWrite && <> <Link href="/users/new">Create the first one</Link>.</>}</>
+        )}
+      </div>
+    );
+
   return (
     <>
       <div className="page-header">
@@ -56,7 +101,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
               <Link href="/users/deleted">Deleted users</Link>{" "}
             </>
           )}
-          {can(actor, "users:write") && (
+          {canWrite && (
             <Link href="/users/new" className="button">
               {texts.createUserButtonText}
             </Link>
@@ -91,45 +136,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           Hook does not let you read {page.hidden === 1 ? "it" : "them"}.
         </p>
       )}
-      {page.users.length > 0 ? (
-        <>
-          <UsersTable
-            users={page.users}
-            input={input}
-            columns={columns.columns}
-            hidden={columns.hidden}
-            displayed={displayed.cells}
-            invited={[...(await accountStates(page.users.map((u) => u.user_id)))].filter(([, state]) => state.invited).map(([id]) => id)}
-          />
-          <Pager
-            path="/users"
-            query={{ ...listQuery(input), page: undefined }}
-            page={input.page}
-            perPage={input.per_page}
-            total={page.total}
-            label="Users pages"
-          />
-        </>
-      ) : (
-        <div className="empty panel">
-          {searchError ? (
-            <>No users are listed until the search is corrected or <Link href="/users">cleared</Link>.</>
-          ) : page.hidden > 0 ? (
-            <>The Access Hook does not let you read any user of this page.</>
-          ) : page.total > 0 ? (
-            <>
-              This page is past the end of the list.{" "}
-              <Link href={hrefWith("/users", { ...listQuery(input), page: undefined })}>Go to the first page</Link>.
-            </>
-          ) : filtered ? (
-            <>
-              {texts.userSearchNoResults} <Link href="/users">Clear the filters</Link>.
-            </>
-          ) : (
-            <>No users yet.{can(actor, "users:write") && <> <Link href="/users/new">Create the first one</Link>.</>}</>
-          )}
-        </div>
-      )}
+      {/* Bulk results stay on screen after a refresh that empties the list. */}
+      {canWrite ? <BulkUserActions hasRows={page.users.length > 0}>{list}</BulkUserActions> : list}
     </>
   );
 }
