@@ -29,6 +29,8 @@ test("keyboard only: create a user; the field the Write Hook dropped is named; r
   await page.keyboard.type(USER_PASSWORD);
   await page.keyboard.press("Tab");
   await page.keyboard.type(USER_PASSWORD);
+  await page.keyboard.press("Tab"); // Show passwords
+  await page.keyboard.press("Tab"); // Generate a password
   await page.keyboard.press("Tab"); // Require a change at next sign-in
   await page.keyboard.press("Tab"); // Connection
   await page.keyboard.press("Tab"); // the first membership: Finance
@@ -129,4 +131,32 @@ test("unsaved hook code: starter code is not unsaved, leaving asks, the draft is
   await expect(page.getByText("Unsaved changes", { exact: true })).toHaveCount(0);
   // Saved: the draft is gone from the browser, so nothing is offered any more.
   await expect.poll(() => page.evaluate(() => localStorage.getItem("delegate:hook-draft:write"))).toBeNull();
+});
+
+test("the password policy is a hint before any refusal; Generate fills both fields with a password it accepts; Show toggles", async ({ page }) => {
+  const policy = "At least 8 characters, with at least 3 of: lower-case letters, upper-case letters, digits, special characters.";
+  await page.goto("/users/new");
+  const password = page.getByLabel("Password", { exact: true });
+  await expect(password).toHaveAccessibleDescription(policy);
+  await expect(password).toHaveAttribute("type", "password");
+  const email = uniqueEmail("generated");
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("group", { name: "Memberships" }).getByLabel("Finance", { exact: true }).check();
+  await page.getByRole("button", { name: "Generate a password" }).click();
+  await expect(password).toHaveAttribute("type", "text");
+  await expect(page.getByRole("button", { name: "Show passwords" })).toHaveAttribute("aria-pressed", "true");
+  const generated = await password.inputValue();
+  expect(generated).toMatch(/^.{20}$/);
+  await expect(page.getByLabel("Repeat password")).toHaveValue(generated);
+  await expectNoSeriousAxeViolations(page, "create form with a generated password");
+  await page.getByRole("button", { name: "Create user" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: email })).toBeVisible();
+
+  const change = page.getByRole("form", { name: "Change password" });
+  await expect(change.getByLabel("Password", { exact: true })).toHaveAccessibleDescription(policy);
+  await change.getByRole("button", { name: "Show passwords" }).click();
+  await expect(change.getByLabel("Password", { exact: true })).toHaveAttribute("type", "text");
+  await expect(change.getByLabel("Repeat password")).toHaveAttribute("type", "text");
+  await change.getByRole("button", { name: "Show passwords" }).click();
+  await expect(change.getByLabel("Password", { exact: true })).toHaveAttribute("type", "password");
 });

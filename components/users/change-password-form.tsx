@@ -1,11 +1,14 @@
 "use client";
 
-import { FormAlert, TextField } from "@/components/forms/fields";
+import { FormAlert } from "@/components/forms/fields";
+import { PasswordFields } from "@/components/forms/password-fields";
 import { useAction } from "@/components/forms/use-action";
 import { useToast } from "@/components/ui/toast";
 import { updateUserAction } from "@/lib/actions/users";
+import type { PasswordPolicy } from "@/lib/auth/password-policy";
 
-export function ChangePasswordForm({ userId }: { userId: string }) {
+/** `policy`: the user's connection's, shown as a hint and used by Generate (null when it is not a database connection). */
+export function ChangePasswordForm({ userId, policy }: { userId: string; policy: PasswordPolicy | null }) {
   const { error, setError, pending, run, fieldError } = useAction();
   const toast = useToast();
 
@@ -36,24 +39,12 @@ export function ChangePasswordForm({ userId }: { userId: string }) {
     <form onSubmit={onSubmit} noValidate aria-labelledby="change-password-title" className="panel">
       <h2 id="change-password-title">Change password</h2>
       <FormAlert error={error} />
-      <div className="grid-2">
-        <TextField
-          id="new-password"
-          name="password"
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          error={fieldError("password")}
-        />
-        <TextField
-          id="new-password-repeat"
-          name="repeatPassword"
-          label="Repeat password"
-          type="password"
-          autoComplete="new-password"
-          error={fieldError("repeatPassword")}
-        />
-      </div>
+      <PasswordFields
+        idPrefix="new-"
+        policy={policy}
+        errors={{ password: fieldError("password"), repeatPassword: fieldError("repeatPassword") }}
+        wrapperClassName="grid-2"
+      />
       <label className="checkbox">
         <input type="checkbox" name="password_change_required" /> Require a change at next sign-in (a temporary password)
       </label>

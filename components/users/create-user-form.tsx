@@ -6,13 +6,15 @@ import { useState } from "react";
 import { FormAlert, SelectField, TextField } from "@/components/forms/fields";
 import { UserFieldInputs, userFieldValues } from "./user-field-inputs";
 import { MembershipPicker } from "@/components/forms/membership-picker";
+import { PasswordFields } from "@/components/forms/password-fields";
 import { useAction } from "@/components/forms/use-action";
 import { useToast } from "@/components/ui/toast";
 import { createUserAction } from "@/lib/actions/users";
+import type { PasswordPolicy } from "@/lib/auth/password-policy";
 import type { FormUserField } from "@/lib/hooks/console-settings";
 import { notKeptMessage } from "@/lib/users/fields-not-kept";
 
-export interface ConnectionOption {
+export interface ConnectionOption extends PasswordPolicy {
   name: string;
   requiresUsername: boolean;
 }
@@ -111,23 +113,11 @@ export function CreateUserForm({
       )}
       {!invite && (
         <>
-          <TextField
-            id="password"
-            name="password"
-            label="Password"
-            type="password"
-            autoComplete="new-password"
+          <PasswordFields
+            idPrefix=""
+            policy={connections.find((c) => c.name === connection) ?? null}
+            errors={{ password: fieldError("password"), repeatPassword: fieldError("repeatPassword") }}
             required
-            error={fieldError("password")}
-          />
-          <TextField
-            id="repeatPassword"
-            name="repeatPassword"
-            label="Repeat password"
-            type="password"
-            autoComplete="new-password"
-            required
-            error={fieldError("repeatPassword")}
           />
           <label className="checkbox">
             <input type="checkbox" name="password_change_required" /> Require a change at next sign-in

@@ -19,26 +19,4 @@ export async function verifyPassword(passwordHash: string | null | undefined, pa
   return verify(passwordHash, password).catch(() => false);
 }
 
-export interface PasswordPolicy {
-  passwordMinLength: number;
-  passwordMinCharClasses: number;
-}
-
-const CHAR_CLASSES: [RegExp, string][] = [
-  [/[a-z]/, "lower-case letters"],
-  [/[A-Z]/, "upper-case letters"],
-  [/[0-9]/, "digits"],
-  [/[^a-zA-Z0-9]/, "special characters"],
-];
-
-/** The connection's password policy; returns the message to show, or null when the password passes. */
-export function passwordPolicyViolation(password: string, policy: PasswordPolicy): string | null {
-  if (password.length < policy.passwordMinLength) {
-    return `The password must be at least ${policy.passwordMinLength} characters long.`;
-  }
-  const present = CHAR_CLASSES.filter(([pattern]) => pattern.test(password)).length;
-  if (present < policy.passwordMinCharClasses) {
-    return `The password must contain at least ${policy.passwordMinCharClasses} of: ${CHAR_CLASSES.map(([, n]) => n).join(", ")}.`;
-  }
-  return null;
-}
+export { passwordPolicyViolation, type PasswordPolicy } from "./password-policy";

@@ -13,6 +13,7 @@ import { AccountLinkActions } from "@/components/users/account-link-actions";
 import { accountStates } from "@/lib/account/account-state";
 import { listUserAuditEntries } from "@/lib/audit/list-audit";
 import { can, type Actor } from "@/lib/auth/actor";
+import { listConnections } from "@/lib/connections/connections";
 import { requireSessionActor } from "@/lib/auth/session";
 import { membershipOptionsForForm } from "@/lib/departments/memberships";
 import { DomainError } from "@/lib/errors";
@@ -51,15 +52,17 @@ export default async function UserPage({ params }: Props) {
     throw loaded.refusal;
   }
   const { actor, user, version } = loaded;
-  const [auditView, membershipOptions, settings, signIns, granted, states] = await Promise.all([
+  const [auditView, membershipOptions, settings, signIns, granted, states, connections] = await Promise.all([
     listUserAuditEntries(actor, user),
     membershipOptionsForForm(actor),
     getConsoleSettings(actor).catch(() => null),
     listRecentSignIns(actor, user),
     listGrantedApplications(actor, user),
     accountStates([user.user_id]),
+    listConnections({ databaseOnly: true }),
   ]);
   const account = states.get(user.user_id);
+  const connection = connections.find((c) => c.name === user.connection);
   const memberships = membershipsOf(user);
   const canWrite = can(actor, "users:write");
   const canEditMetadata = canWrite && can(actor, "config:manage");
@@ -264,7 +267,10 @@ export default async function UserPage({ params }: Props) {
             userFields={settings ? formUserFields(settings, "edit") : []}
             texts={{ title: texts.changeProfileDialogTitle, submit: texts.updateButtonText, pending: texts.savingText }}
           />
-          <ChangePasswordForm userId={user.user_id} />
+          <ChangePasswordForm
+            userId={user.user_id}
+            policy={connection ? { passwordMinLength: connection.passwordMinLength, passwordMinCharClasses: connection.passwordMinCharClasses } : null}
+          />
         </>
       )}
 

@@ -50,7 +50,12 @@ export default async function NewUserPage() {
       <Breadcrumbs parents={[{ href: "/users", label: texts.usersTitle }]} current={texts.createDialogTitle} />
       <h1>{texts.createDialogTitle}</h1>
       <CreateUserForm
-        connections={connections.map((c) => ({ name: c.name, requiresUsername: c.requiresUsername }))}
+        connections={connections.map((c) => ({
+          name: c.name,
+          requiresUsername: c.requiresUsername,
+          passwordMinLength: c.passwordMinLength,
+          passwordMinCharClasses: c.passwordMinCharClasses,
+        }))}
         memberships={memberships.memberships}
         createMemberships={memberships.createMemberships}
         membershipsError={memberships.error}
