@@ -104,5 +104,34 @@ test("the users table: every sortable column shows that it sorts, and each user 
   await expect(headers.filter({ hasText: "Email" })).toHaveText("Email ▲");
   for (const name of ["Name", "Created", "Last login"]) await expect(headers.filter({ hasText: name })).toHaveText(`${name} ↕`);
   const row = page.getByRole("row").filter({ hasText: email });
-  await expect(row.getByRole("cell").last()).toHaveText("Unverified");
+  // The last cell is the row menu's.
+  await expect(row.getByRole("cell").nth(-2)).toHaveText("Unverified");
+});
+
+/** WCAG contrast ratio of two computed CSS colours ("rgb(r, g, b)"). */
+function contrast(foreground: string, background: string): number {
+  const luminance = (color: string) => {
+    const [r, g, b] = (color.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((part) => {
+      const c = Number(part) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [light, dark] = [luminance(foreground), luminance(background)].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+}
+
+test("Monaco's line numbers are legible (at least 4.5:1), in the light and the dark theme", async ({ page }) => {
+  await signIn(page, ADMINS.ian);
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.goto("/hooks/write");
+    const lineNumber = page.locator(".monaco-editor .margin .line-numbers").filter({ hasText: /^2$/ });
+    await expect(lineNumber).toBeVisible();
+    const colors = await lineNumber.evaluate((element) => ({
+      text: getComputedStyle(element).color,
+      background: getComputedStyle(element.closest(".monaco-editor") ?? element).backgroundColor,
+    }));
+    expect(contrast(colors.text, colors.background), `${colorScheme}: ${colors.text} on ${colors.background}`).toBeGreaterThanOrEqual(4.5);
+  }
 });

@@ -3,7 +3,7 @@
 import { Editor } from "@monaco-editor/react";
 import { useEffect, useMemo, useRef } from "react";
 import type { HookKind } from "@/lib/hooks/kinds";
-import { monaco } from "./monaco-setup";
+import { EDITOR_THEMES, monaco } from "./monaco-setup";
 import { usePrefersDark } from "./use-prefers-dark";
 
 /** A problem in the hook's code, 1-based and relative to the code (not to the editor's model). */
@@ -84,7 +84,7 @@ export default function HookCodeEditor({
     onChangeRef.current = onChange;
     onSaveRef.current = onSaveShortcut;
   }, [onChange, onSaveShortcut]);
-  const theme = usePrefersDark() ? "vs-dark" : "vs";
+  const theme = usePrefersDark() ? EDITOR_THEMES.dark : EDITOR_THEMES.light;
 
   useEffect(() => {
     const model = editorRef.current?.getModel();

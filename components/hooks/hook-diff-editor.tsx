@@ -2,7 +2,7 @@
 
 import { DiffEditor } from "@monaco-editor/react";
 import { useEffect, useRef } from "react";
-import { monaco } from "./monaco-setup";
+import { EDITOR_THEMES, monaco } from "./monaco-setup";
 import { usePrefersDark } from "./use-prefers-dark";
 
 /**
@@ -22,7 +22,7 @@ export default function HookDiffEditor({
   originalLabel: string;
   modifiedLabel: string;
 }) {
-  const theme = usePrefersDark() ? "vs-dark" : "vs";
+  const theme = usePrefersDark() ? EDITOR_THEMES.dark : EDITOR_THEMES.light;
   const models = useRef<monaco.editor.IDiffEditorModel | null>(null);
   // The diff editor must be disposed before its models; the wrapper is told to keep them and they
   // are disposed here, after it.

@@ -31,4 +31,22 @@ javascript.setCompilerOptions({
 // editor shows the sandbox's own syntax check instead (see HookCodeEditor).
 javascript.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: true, noSuggestionDiagnostics: true });
 
+/*
+ * The console's editor themes: Monaco's own, with line numbers as legible as the console's muted text
+ * (at least 4.5:1 on the editor's background; Monaco's dark line numbers are at the edge of it).
+ */
+export const EDITOR_THEMES = { light: "delegate-light", dark: "delegate-dark" } as const;
+monaco.editor.defineTheme(EDITOR_THEMES.light, {
+  base: "vs",
+  inherit: true,
+  rules: [],
+  colors: { "editorLineNumber.foreground": "#4b5563", "editorLineNumber.activeForeground": "#111827" },
+});
+monaco.editor.defineTheme(EDITOR_THEMES.dark, {
+  base: "vs-dark",
+  inherit: true,
+  rules: [],
+  colors: { "editorLineNumber.foreground": "#b4bcc8", "editorLineNumber.activeForeground": "#ffffff" },
+});
+
 export { monaco };
