@@ -136,6 +136,7 @@ test("unsaved hook code: starter code is not unsaved, leaving asks, the draft is
 test("the password policy is a hint before any refusal; Generate fills both fields with a password it accepts; Show toggles", async ({ page }) => {
   const policy = "At least 8 characters, with at least 3 of: lower-case letters, upper-case letters, digits, special characters.";
   await page.goto("/users/new");
+  await page.getByLabel("Set a password").check();
   const password = page.getByLabel("Password", { exact: true });
   await expect(password).toHaveAccessibleDescription(policy);
   await expect(password).toHaveAttribute("type", "password");
