@@ -92,6 +92,7 @@ test("screenshots of the users list, a user page, the create form and the hook p
     await page.goto("/hooks/write");
     await expect(page.locator(".monaco-editor .view-lines").first()).toContainText("function");
     await shoot(page, "hook-page", width);
+    expect(await horizontalOverflow(page), `hook page at ${width} px`).toBe(0);
   }
 });
 
