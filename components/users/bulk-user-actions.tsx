@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { FormAlert } from "@/components/forms/fields";
 import { useAction } from "@/components/forms/use-action";
 import { ConfirmDialog, type ConfirmQuestion } from "@/components/ui/confirm-dialog";
@@ -34,6 +34,11 @@ export function BulkUserActions({ children, hasRows }: { children: React.ReactNo
   const [chosen, setChosen] = useState<Chosen[]>([]);
   const [asking, setAsking] = useState<(ConfirmQuestion & { verb: Verb }) | null>(null);
   const [outcome, setOutcome] = useState<{ verb: Verb; rows: { email: string; result: BulkUserResult }[] } | null>(null);
+
+  // Focus moves to the results once they are on screen (the buttons it was on are disabled now).
+  useEffect(() => {
+    if (outcome) resultsHeading.current?.focus();
+  }, [outcome]);
 
   const rowBoxes = () => [...(box.current?.querySelectorAll<HTMLInputElement>('input[name="user_id"]') ?? [])];
 
@@ -93,7 +98,6 @@ export function BulkUserActions({ children, hasRows }: { children: React.ReactNo
         setOutcome({ verb, rows: results.map((result) => ({ email: emailOf.get(result.user_id) ?? result.user_id, result })) });
         for (const row of rowBoxes()) row.checked = false;
         sync();
-        requestAnimationFrame(() => resultsHeading.current?.focus());
         router.refresh();
       },
     );
