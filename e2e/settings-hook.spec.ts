@@ -67,8 +67,8 @@ test("a Settings Query Hook's stylesheet, texts and user fields reach the consol
     await expect(page.locator(".monaco-editor .view-lines")).toContainText("function");
     await pasteIntoEditor(page, settingsHook(sheet.origin));
     await expect(page.locator(".monaco-editor .view-lines")).toContainText("Nouvel utilisateur");
-    await page.getByRole("button", { name: "Save", exact: true }).click();
-    await expect(toast(page)).toContainText(/^Saved as version \d+\.$/);
+    await page.getByRole("button", { name: "Deploy", exact: true }).click();
+    await expect(toast(page)).toContainText(/^Deployed as version \d+\.$/);
 
     const kelly = await pageOf(browser, ADMINS.kelly);
     const violations: string[] = [];
