@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { ADMINS, editForm, signIn, toast, uniqueEmail, USER_PASSWORD } from "./fixtures";
 import { expectNoSeriousAxeViolations } from "./support/axe";
+import { withHookRestored } from "./support/hook-versions";
 
 /*
  * Issue 12: nothing lost silently (fields the Write Hook dropped, unsaved hook code), memberships
@@ -92,45 +93,46 @@ test("unsaved hook code: starter code is not unsaved, leaving asks, the draft is
   await expect(page.getByText("Unsaved changes", { exact: true })).toHaveCount(0);
   await expect(page.getByText(/In the editor, Tab indents/)).toBeVisible();
 
-  await page.goto("/hooks/write");
-  await expect(editorLines(page)).toContainText("function");
-  const marker = `// e2e draft ${Date.now().toString(36)}`;
-  await editorLines(page).click();
-  await page.keyboard.press("Control+Home");
-  await page.keyboard.press("End");
-  await page.keyboard.press("Enter");
-  await page.keyboard.type(marker);
-  await expect(page.getByText("Unsaved changes", { exact: true })).toBeVisible();
+  await withHookRestored(page, "write", async () => {
+    await expect(editorLines(page)).toContainText("function");
+    const marker = `// e2e draft ${Date.now().toString(36)}`;
+    await editorLines(page).click();
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type(marker);
+    await expect(page.getByText("Unsaved changes", { exact: true })).toBeVisible();
 
-  // An in-app link asks; declining stays on the page with the code.
-  const question = page.waitForEvent("dialog");
-  const leave = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
-  const dialog = await question;
-  expect(dialog.message()).toBe("Leave this page? Your unsaved code stays in this browser as a draft, offered when you open the hook again.");
-  await dialog.dismiss();
-  await leave;
-  await expect(page).toHaveURL(/\/hooks\/write$/);
-  await expect(editorLines(page)).toContainText(marker);
+    // An in-app link asks; declining stays on the page with the code.
+    const question = page.waitForEvent("dialog");
+    const leave = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
+    const dialog = await question;
+    expect(dialog.message()).toBe("Leave this page? Your unsaved code stays in this browser as a draft, offered when you open the hook again.");
+    await dialog.dismiss();
+    await leave;
+    await expect(page).toHaveURL(/\/hooks\/write$/);
+    await expect(editorLines(page)).toContainText(marker);
 
-  // Leaving anyway: the draft is offered when the hook is opened again.
-  page.once("dialog", (beforeUnload) => beforeUnload.accept());
-  await page.goto("/hooks");
-  await page.goto("/hooks/write");
-  const offer = page.getByRole("region", { name: "Unsaved draft" });
-  await expect(offer).toContainText("This browser kept unsaved code of the Write Hook from");
-  await expect(editorLines(page)).not.toContainText(marker);
-  await expectNoSeriousAxeViolations(page, "hook page with a draft offered");
-  await offer.getByRole("button", { name: "Restore draft" }).click();
-  await expect(offer).toBeHidden();
-  await expect(editorLines(page)).toContainText(marker);
-  await expect(page.getByText("Unsaved changes", { exact: true })).toBeVisible();
+    // Leaving anyway: the draft is offered when the hook is opened again.
+    page.once("dialog", (beforeUnload) => beforeUnload.accept());
+    await page.goto("/hooks");
+    await page.goto("/hooks/write");
+    const offer = page.getByRole("region", { name: "Unsaved draft" });
+    await expect(offer).toContainText("This browser kept unsaved code of the Write Hook from");
+    await expect(editorLines(page)).not.toContainText(marker);
+    await expectNoSeriousAxeViolations(page, "hook page with a draft offered");
+    await offer.getByRole("button", { name: "Restore draft" }).click();
+    await expect(offer).toBeHidden();
+    await expect(editorLines(page)).toContainText(marker);
+    await expect(page.getByText("Unsaved changes", { exact: true })).toBeVisible();
 
-  await editorLines(page).click();
-  await page.keyboard.press("ControlOrMeta+s");
-  await expect(toast(page)).toContainText(/^Draft saved as version \d+\. It does not run until it is deployed\.$/);
-  await expect(page.getByText("Unsaved changes", { exact: true })).toHaveCount(0);
-  // Saved: the draft is gone from the browser, so nothing is offered any more.
-  await expect.poll(() => page.evaluate(() => localStorage.getItem("delegate:hook-draft:write"))).toBeNull();
+    await editorLines(page).click();
+    await page.keyboard.press("ControlOrMeta+s");
+    await expect(toast(page)).toContainText(/^Draft saved as version \d+\. It does not run until it is deployed\.$/);
+    await expect(page.getByText("Unsaved changes", { exact: true })).toHaveCount(0);
+    // Saved: the draft is gone from the browser, so nothing is offered any more.
+    await expect.poll(() => page.evaluate(() => localStorage.getItem("delegate:hook-draft:write"))).toBeNull();
+  });
 });
 
 test("the password policy is a hint before any refusal; Generate fills both fields with a password it accepts; Show toggles", async ({ page }) => {

@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { AUTH0_FILTER_HOOK_SAMPLE } from "../tests/helpers/published-filter-hook";
 import { ADMINS, createUser, searchUsers, signIn, toast, uniqueEmail } from "./fixtures";
+import { withHookRestored } from "./support/hook-versions";
 
 /*
  * Issue 9: a Filter Hook written for Auth0's Delegated Administration extension works unchanged. Ian
@@ -26,15 +27,6 @@ async function listedTotal(page: Page): Promise<number> {
 // The fifth cell: a selection checkbox precedes Email, Name and Connection for admins who change users.
 const membershipCells = (page: Page) => page.locator("table tbody tr td:nth-child(5)");
 
-/** The Filter Hook's page with its editor loaded; the deployed version number. */
-async function openFilterHook(page: Page): Promise<number> {
-  await page.goto("/hooks/filter");
-  await expect(page.getByRole("heading", { name: "Filter Hook", level: 1 })).toBeVisible();
-  await expect(page.locator(".monaco-editor .view-lines")).toContainText("function");
-  const versions = page.getByRole("table").filter({ has: page.getByRole("columnheader", { name: "Reason" }) });
-  return Number.parseInt(await versions.getByRole("rowheader").filter({ hasText: "Deployed" }).innerText(), 10);
-}
-
 /** Replaces the editor's text by pasting `text` from the clipboard, as a person pasting a sample does. */
 async function pasteIntoEditor(page: Page, text: string): Promise<void> {
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -45,7 +37,7 @@ async function pasteIntoEditor(page: Page, text: string): Promise<void> {
 }
 
 test("Auth0's Filter Hook sample, pasted into Monaco: Kelly sees only Finance, and her queries stay inside it", async ({ page, browser }) => {
-  // Two admins, two creates, a save, a restore and seven lists: a long scenario.
+  // Two admins, two creates, a deploy, a restore and seven lists: a long scenario.
   test.setTimeout(240_000);
   const financeEmail = uniqueEmail("fsample-finance");
   const hrEmail = uniqueEmail("fsample-hr");
@@ -53,13 +45,13 @@ test("Auth0's Filter Hook sample, pasted into Monaco: Kelly sees only Finance, a
   await createUser(ian, { email: financeEmail, memberships: ["Finance"] });
   await createUser(ian, { email: hrEmail, memberships: ["HR"] });
 
-  const previous = await openFilterHook(ian);
-  await pasteIntoEditor(ian, AUTH0_FILTER_HOOK_SAMPLE);
-  await expect(ian.locator(".monaco-editor .view-lines")).toContainText("Return the lucene query.");
-  await expect(ian.getByRole("region", { name: "Code" }).locator("p[aria-live]")).toHaveText("No syntax errors.");
-  await ian.getByRole("button", { name: "Deploy", exact: true }).click();
-  await expect(toast(ian)).toHaveText(`Deployed as version ${previous + 1}.`);
-  try {
+  await withHookRestored(ian, "filter", async ({ deployed: previous }) => {
+    await pasteIntoEditor(ian, AUTH0_FILTER_HOOK_SAMPLE);
+    await expect(ian.locator(".monaco-editor .view-lines")).toContainText("Return the lucene query.");
+    await expect(ian.getByRole("region", { name: "Code" }).locator("p[aria-live]")).toHaveText("No syntax errors.");
+    await ian.getByRole("button", { name: "Deploy", exact: true }).click();
+    await expect(toast(ian)).toHaveText(`Deployed as version ${previous + 1}.`);
+
     // Saved verbatim: the stored code is what Auth0's page shows.
     await ian.goto("/hooks/filter");
     await expect(ian.locator(".monaco-editor .view-lines")).toContainText(`return callback(null, 'app_metadata.department:"' + department + '"');`);
@@ -86,16 +78,7 @@ test("Auth0's Filter Hook sample, pasted into Monaco: Kelly sees only Finance, a
     await expect(page.getByRole("link", { name: financeEmail })).toBeVisible();
     await expect(page.getByRole("link", { name: hrEmail })).toHaveCount(0);
     expect(await listedTotal(page)).toBe(1);
-
-  } finally {
-    // Even when a step above fails, so that a failure here does not spread to the other tests.
-    // Ian restores the demo tenant's Filter Hook for the other tests.
-    await openFilterHook(ian);
-    const versionRow = ian.getByRole("row").filter({ has: ian.getByRole("rowheader", { name: String(previous), exact: true }) });
-    await versionRow.getByRole("button", { name: "Restore" }).click();
-    await ian.getByRole("dialog", { name: `Restore version ${previous}?` }).getByRole("button", { name: `Restore version ${previous}` }).click();
-    await expect(toast(ian)).toHaveText(`Version ${previous} restored as version ${previous + 2}.`);
-  }
+  });
   await ian.context().close();
 });
 

@@ -62,9 +62,18 @@ export async function confirmIn(page: Page, dialogName: string, confirmLabel: st
 /** The user page's edit form. */
 export const editForm = (page: Page) => page.getByRole("form", { name: "Edit user" });
 
-/** Submits the edit form and waits for its confirmation. */
+/** Dismisses the toast shown, so that the next expectation on it is about a new result. */
+export async function dismissToast(page: Page): Promise<void> {
+  const dismiss = toast(page).getByRole("button", { name: "Dismiss" });
+  // The toast may time out between the count and the click: then there is nothing left to dismiss.
+  if (await dismiss.count()) await dismiss.click({ timeout: 5_000 }).catch(() => undefined);
+  await expect(dismiss).toHaveCount(0);
+}
+
+/** Submits the edit form and waits for its confirmation (not an earlier save's "Saved." still on screen). */
 export async function saveUser(page: Page): Promise<void> {
   const form = editForm(page);
+  await dismissToast(page);
   await form.getByRole("button", { name: "Save", exact: true }).click();
   await expect(toast(page)).toHaveText("Saved.");
 }

@@ -1,6 +1,7 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { ADMINS, alertIn, createUser, fillCreateForm, signIn, toast, uniqueEmail } from "./fixtures";
 import { expectNoSeriousAxeViolations } from "./support/axe";
+import { withHookRestored } from "./support/hook-versions";
 
 /*
  * Issue 12 item 3: "Save draft" and "Deploy" are separate, as in Auth0 Actions. A draft (with an optional
@@ -44,12 +45,8 @@ test("keyboard only: a draft with a note does not run, Deploy makes it run", asy
   // Typing into Monaco and three creates on a shared 2-core machine.
   test.setTimeout(300_000);
   await signIn(page, ADMINS.ian);
-  await page.goto("/hooks/write");
-  await expect(editorLines(page)).toContainText("function");
-  const deployed = Number.parseInt(await versionsTable(page).getByRole("rowheader").filter({ hasText: "Deployed" }).innerText(), 10);
-  const newest = Number.parseInt(await versionsTable(page).getByRole("rowheader").first().innerText(), 10);
-  const note = `refuse drafted.example ${Date.now().toString(36)}`;
-  try {
+  await withHookRestored(page, "write", async ({ deployed, newest }) => {
+    const note = `refuse drafted.example ${Date.now().toString(36)}`;
     await tabTo(page, page.getByRole("textbox", { name: "Code of the Write Hook" }));
     await page.keyboard.press("Control+Home");
     await page.keyboard.press("End");
@@ -81,15 +78,5 @@ test("keyboard only: a draft with a note does not run, Deploy makes it run", asy
     await expect(versionRow(page, newest + 2).getByRole("rowheader")).toHaveText(`${newest + 2}Deployed`);
     await expect(page.getByText(/^Draft version \d+ not deployed$/)).toHaveCount(0);
     await createRefused(page, `${uniqueEmail("deployed").split("@")[0]}@drafted.example`);
-  } finally {
-    // The demo tenant's Write Hook back for the other tests, even when a step above failed.
-    await page.goto("/hooks/write");
-    await expect(editorLines(page)).toContainText("function");
-    const restore = versionRow(page, deployed).getByRole("button", { name: "Restore" });
-    // No Restore button: the deployed version never changed.
-    if (!(await restore.count())) return;
-    await restore.click();
-    await page.getByRole("dialog", { name: `Restore version ${deployed}?` }).getByRole("button", { name: `Restore version ${deployed}` }).click();
-    await expect(toast(page)).toContainText(`Version ${deployed} restored as version`);
-  }
+  });
 });

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { ADMINS, alertIn, createUser, fillCreateForm, signIn, toast, uniqueEmail } from "./fixtures";
+import { withHookRestored } from "./support/hook-versions";
 
 /*
  * The demo tenant's hooks (issue 3): the seed's Write Hook and the department rule, and the Hooks
@@ -134,58 +135,58 @@ test("Ian edits the Write Hook in Monaco, runs it, deploys it, and restores the 
   await signIn(page, ADMINS.ian);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Hooks", exact: true }).click();
   await expect(page.getByRole("row", { name: /Write Hook/ })).toContainText("Enabled");
-  const previous = await openWriteHook(page);
+  await withHookRestored(page, "write", async ({ deployed: previous }) => {
+    // IntelliSense on ctx, from the Write Hook's contract.
+    await newLineAtStartOfBody(page);
+    await page.keyboard.type("ctx.pay");
+    await expect(page.locator(".suggest-widget")).toContainText("payload");
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Shift+Home");
+    await page.keyboard.press("Delete");
 
-  // IntelliSense on ctx, from the Write Hook's contract.
-  await newLineAtStartOfBody(page);
-  await page.keyboard.type("ctx.pay");
-  await expect(page.locator(".suggest-widget")).toContainText("payload");
-  await page.keyboard.press("Escape");
-  await page.keyboard.press("Shift+Home");
-  await page.keyboard.press("Delete");
+    await page.keyboard.type(BLOCKED_DOMAIN_RULE);
+    await page.keyboard.press("Escape");
+    await expect(syntaxStatus(page)).toHaveText("No syntax errors.");
+    await expect(page.getByText("Unsaved changes", { exact: true })).toBeVisible();
 
-  await page.keyboard.type(BLOCKED_DOMAIN_RULE);
-  await page.keyboard.press("Escape");
-  await expect(syntaxStatus(page)).toHaveText("No syntax errors.");
-  await expect(page.getByText("Unsaved changes", { exact: true })).toBeVisible();
+    // The Runner runs the unsaved code: first the sample context, then a blocked address.
+    await runner(page).getByRole("button", { name: "Run" }).click();
+    const output = runner(page).getByRole("region", { name: "Run output" });
+    await expect(output).toContainText("Succeeded");
+    await expect(output.getByLabel("Result")).toContainText('"department": "IT"');
+    await expect(output).toContainText(/in [\d.]+ ms/);
+    await runWithContext(page, (ctx) => {
+      ctx.payload.email = "someone@blocked.example";
+    });
+    await expect(output).toContainText("Failed");
+    await expect(output.getByLabel("Error")).toHaveText(BLOCKED_DOMAIN_MESSAGE);
 
-  // The Runner runs the unsaved code: first the sample context, then a blocked address.
-  await runner(page).getByRole("button", { name: "Run" }).click();
-  const output = runner(page).getByRole("region", { name: "Run output" });
-  await expect(output).toContainText("Succeeded");
-  await expect(output.getByLabel("Result")).toContainText('"department": "IT"');
-  await expect(output).toContainText(/in [\d.]+ ms/);
-  await runWithContext(page, (ctx) => {
-    ctx.payload.email = "someone@blocked.example";
+    await page.getByRole("button", { name: "Deploy", exact: true }).click();
+    await expect(toast(page)).toHaveText(`Deployed as version ${previous + 1}.`);
+    await expect(page.getByText("Unsaved changes", { exact: true })).toHaveCount(0);
+
+    // Saving a user is not the Runner: the saved rule applies to the next create.
+    await page.goto("/users/new");
+    await fillCreateForm(page, { email: blockedEmail, memberships: ["Sales"] });
+    await page.getByRole("button", { name: "Create user" }).click();
+    await expect(alertIn(page)).toHaveText(BLOCKED_DOMAIN_MESSAGE);
+
+    // Compare the previous version with the editor, then restore it.
+    await openWriteHook(page);
+    const versionRow = page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: String(previous), exact: true }) });
+    await versionRow.getByRole("button", { name: "Compare" }).click();
+    const comparison = page.getByRole("region", { name: `Version ${previous} (left) compared with the editor (right)` });
+    await expect(comparison.locator(".monaco-diff-editor")).toBeVisible();
+    await expect(comparison.locator(".modified-in-monaco-diff-editor .view-lines")).toContainText("blocked.example");
+    await expect(comparison.locator(".original-in-monaco-diff-editor .view-lines")).not.toContainText("blocked.example");
+
+    await versionRow.getByRole("button", { name: "Restore" }).click();
+    await page.getByRole("dialog", { name: `Restore version ${previous}?` }).getByRole("button", { name: `Restore version ${previous}` }).click();
+    await expect(toast(page)).toHaveText(`Version ${previous} restored as version ${previous + 2}.`);
+    await expect(page.locator(".monaco-editor .view-lines").first()).not.toContainText("blocked.example");
+
+    await createUser(page, { email: blockedEmail, memberships: ["Sales"] });
   });
-  await expect(output).toContainText("Failed");
-  await expect(output.getByLabel("Error")).toHaveText(BLOCKED_DOMAIN_MESSAGE);
-
-  await page.getByRole("button", { name: "Deploy", exact: true }).click();
-  await expect(toast(page)).toHaveText(`Deployed as version ${previous + 1}.`);
-  await expect(page.getByText("Unsaved changes", { exact: true })).toHaveCount(0);
-
-  // Saving a user is not the Runner: the saved rule applies to the next create.
-  await page.goto("/users/new");
-  await fillCreateForm(page, { email: blockedEmail, memberships: ["Sales"] });
-  await page.getByRole("button", { name: "Create user" }).click();
-  await expect(alertIn(page)).toHaveText(BLOCKED_DOMAIN_MESSAGE);
-
-  // Compare the previous version with the editor, then restore it.
-  await openWriteHook(page);
-  const versionRow = page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: String(previous), exact: true }) });
-  await versionRow.getByRole("button", { name: "Compare" }).click();
-  const comparison = page.getByRole("region", { name: `Version ${previous} (left) compared with the editor (right)` });
-  await expect(comparison.locator(".monaco-diff-editor")).toBeVisible();
-  await expect(comparison.locator(".modified-in-monaco-diff-editor .view-lines")).toContainText("blocked.example");
-  await expect(comparison.locator(".original-in-monaco-diff-editor .view-lines")).not.toContainText("blocked.example");
-
-  await versionRow.getByRole("button", { name: "Restore" }).click();
-  await page.getByRole("dialog", { name: `Restore version ${previous}?` }).getByRole("button", { name: `Restore version ${previous}` }).click();
-  await expect(toast(page)).toHaveText(`Version ${previous} restored as version ${previous + 2}.`);
-  await expect(page.locator(".monaco-editor .view-lines").first()).not.toContainText("blocked.example");
-
-  await createUser(page, { email: blockedEmail, memberships: ["Sales"] });
 });
 
 test("a syntax error cannot be saved: the error gives its line and column, in the form and in the editor", async ({ page }) => {

@@ -53,6 +53,9 @@ export function HookVersions({
   busy: boolean;
 }) {
   const compared = versions.find((v) => v.version === comparing);
+  // With a draft newer than the deployed version, restoring the deployed one is how a draft is dropped.
+  const draftPending = deployedVersion !== null && (versions[0]?.version ?? 0) > deployedVersion;
+  const restorable = (version: number) => version !== deployedVersion || draftPending;
   return (
     <section aria-labelledby="versions-title">
       <h2 id="versions-title">Versions</h2>
@@ -122,7 +125,7 @@ export function HookVersions({
                     >
                       Compare
                     </button>
-                    {row.version !== deployedVersion && (
+                    {restorable(row.version) && (
                       <ConfirmButton
                         label="Restore"
                         title={`Restore version ${row.version}?`}
