@@ -102,7 +102,8 @@ export const PAGE_SIZES = [10, 25, 50, 100] as const;
 /** A search: a plain word (substring) or a query in Auth0's user-search syntax (lib/users/query). */
 const searchSchema = textSchema().trim().max(1000).optional().transform((s) => s || undefined);
 
-export const listUsersSchema = z.object({
+/** The list's search, filters and order: the users list's page and the export share them. */
+export const userListFieldsSchema = z.object({
   search: searchSchema,
   /** The Management API's name for the search, same syntax; `search` is the console's. */
   q: searchSchema,
@@ -110,16 +111,23 @@ export const listUsersSchema = z.object({
   membership: textSchema().trim().max(100).optional().transform((s) => s || undefined),
   sort: z.enum(USER_SORT_FIELDS).default("email"),
   order: z.enum(["asc", "desc"]).default("asc"),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  per_page: z.coerce
-    .number()
-    .int()
-    .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), { message: "per_page must be 10, 25, 50 or 100." })
-    .default(25),
-}).refine((input) => input.q === undefined || input.search === undefined, {
-  path: ["q"],
-  message: "Send the search as q or as search, not both.",
 });
+
+export const oneSearchParameter: [(input: { q?: string; search?: string }) => boolean, { path: string[]; message: string }] = [
+  (input) => input.q === undefined || input.search === undefined,
+  { path: ["q"], message: "Send the search as q or as search, not both." },
+];
+
+export const listUsersSchema = userListFieldsSchema
+  .extend({
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    per_page: z.coerce
+      .number()
+      .int()
+      .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), { message: "per_page must be 10, 25, 50 or 100." })
+      .default(25),
+  })
+  .refine(...oneSearchParameter);
 export type ListUsersInput = z.infer<typeof listUsersSchema>;
 
 /** The "Deleted users" view's page. */

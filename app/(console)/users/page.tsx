@@ -47,6 +47,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   const texts = consoleTexts(settings?.languageDictionary, { usersTitle: settings?.dict.title });
   const filtered = Boolean(input.search || input.q || input.connection || input.membership);
 
+  const exportQuery = { ...listQuery(input), page: undefined, per_page: undefined };
   const canWrite = can(actor, "users:write");
   const invited = [...(await accountStates(page.users.map((u) => u.user_id)))].filter(([, state]) => state.invited).map(([id]) => id);
   const list =
@@ -96,6 +97,16 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       <div className="page-header">
         <h1>{texts.usersTitle}</h1>
         <div>
+          <span className="muted">
+            Export this list:{" "}
+            <a href={hrefWith("/users/export", exportQuery)} download>
+              CSV
+            </a>
+            ,{" "}
+            <a href={hrefWith("/users/export", { ...exportQuery, format: "json" })} download>
+              NDJSON
+            </a>
+          </span>{" "}
           {can(actor, "config:manage") && (
             <>
               <Link href="/users/deleted">Deleted users</Link>{" "}

@@ -1,0 +1,174 @@
+import { requirePermission, type Actor } from "@/lib/auth/actor";
+import { csvField } from "@/lib/audit/export-audit";
+import { recordAudit } from "@/lib/audit/record";
+import { getDatabase } from "@/lib/db/client";
+import { DomainError } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { loadActiveHook } from "@/lib/hooks/execute";
+import { DEFAULT_EXPORT_COLUMNS, exportFieldSource, type ExportField, type ExportUsersInput } from "@/lib/schemas/user-export";
+import { readableRows } from "./access";
+import { userListConditions, userVisibilityCondition } from "./list-users";
+import type { UserProfile } from "./profile";
+
+/*
+ * The admin's current users list (search, filters, Filter Hook, Access Hook: the same rows as the list's
+ * pages) as CSV or NDJSON, read in keyset batches in the list's order, so an export of any size holds one
+ * batch in memory. Only the profile's fields are selected: the password hash is never read.
+ */
+
+const BATCH = 1_000;
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+type ExportRow = UserProfile;
+
+interface Column {
+  header: string;
+  value: (row: ExportRow) => unknown;
+}
+
+function columnOf(field: ExportField): Column {
+  const source = exportFieldSource(field.name);
+  if ("error" in source) throw new DomainError("validation", source.error, { fields: source.error });
+  const header = field.export_as ?? field.name;
+  if (source.kind === "column") return { header, value: (row) => row[source.column] };
+  return {
+    header,
+    value: (row) => source.path.reduce<unknown>((value, key) => (value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined), row[source.root]),
+  };
+}
+
+export function exportColumns(fields: ExportField[] | undefined): Column[] {
+  return (fields ?? DEFAULT_EXPORT_COLUMNS.map((name) => ({ name }))).map(columnOf);
+}
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return csvField(value);
+  if (typeof value === "object") return csvField(JSON.stringify(value));
+  return String(value);
+}
+
+export function exportLine(format: ExportUsersInput["format"], columns: Column[], row: ExportRow): string {
+  if (format === "csv") return `${columns.map((column) => csvCell(column.value(row))).join(",")}\r\n`;
+  return `${JSON.stringify(Object.fromEntries(columns.map((column) => [column.header, column.value(row) ?? null])))}\n`;
+}
+
+const SORT: Record<ExportUsersInput["sort"], { column: Prisma.Sql; cast: Prisma.Sql; nullable: boolean }> = {
+  email: { column: Prisma.sql`u.email`, cast: Prisma.sql`text`, nullable: false },
+  name: { column: Prisma.sql`u.name`, cast: Prisma.sql`text`, nullable: true },
+  created_at: { column: Prisma.sql`u.created_at`, cast: Prisma.sql`timestamp`, nullable: false },
+  last_login: { column: Prisma.sql`u.last_login`, cast: Prisma.sql`timestamp`, nullable: true },
+};
+
+interface Cursor {
+  key: string | null;
+  id: string;
+}
+
+/** Rows after the cursor in the list's order (`ORDER BY column dir NULLS LAST, id`). */
+function afterCursor(input: ExportUsersInput, cursor: Cursor): Prisma.Sql {
+  const { column, cast, nullable } = SORT[input.sort];
+  if (cursor.key === null) return Prisma.sql`(${column} IS NULL AND u.id > ${cursor.id}::uuid)`;
+  const key = Prisma.sql`${cursor.key}::${cast}`;
+  const beyond = input.order === "desc" ? Prisma.sql`${column} < ${key}` : Prisma.sql`${column} > ${key}`;
+  // The redundant bound lets PostgreSQL scan the column's index from the cursor on.
+  const bound = input.order === "desc" ? Prisma.sql`${column} <= ${key}` : Prisma.sql`${column} >= ${key}`;
+  const ties = Prisma.sql`(${beyond} OR (${column} = ${key} AND u.id > ${cursor.id}::uuid))`;
+  return nullable ? Prisma.sql`(${ties} OR ${column} IS NULL)` : Prisma.sql`(${bound} AND ${ties})`;
+}
+
+const cursorKey = (input: ExportUsersInput, row: ExportRow): string | null =>
+  input.sort === "email" ? row.email : input.sort === "name" ? row.name : input.sort === "created_at" ? row.created_at : row.last_login;
+
+export interface UserExportOptions {
+  batchSize?: number;
+  /** Called after each batch with the number of rows written so far. */
+  onProgress?: (rows: number) => void | Promise<void>;
+}
+
+export interface UserExport {
+  chunks: AsyncGenerator<string>;
+  contentType: string;
+  filename: string;
+}
+
+/** The list's WHERE for this admin and input: their own conditions and the Filter Hook's restriction. */
+async function exportConditions(actor: Actor, input: ExportUsersInput): Promise<Prisma.Sql[]> {
+  const conditions = userListConditions(input);
+  if (input.connection_id) conditions.push(Prisma.sql`u.connection_id = ${input.connection_id}`);
+  const visibility = await userVisibilityCondition(actor, input);
+  if (visibility) conditions.push(visibility);
+  return conditions;
+}
+
+/**
+ * Starts an export (audited as `users.export` with its filters and fields). The conditions, the Filter
+ * Hook and the fields are checked before anything is returned; the rows are read as the chunks are consumed.
+ */
+export async function exportUsers(actor: Actor, input: ExportUsersInput, options: UserExportOptions = {}): Promise<UserExport> {
+  requirePermission(actor, "users:read");
+  const columns = exportColumns(input.fields);
+  const conditions = await exportConditions(actor, input);
+  const db = await getDatabase();
+  const { format, ...filters } = input;
+  await recordAudit(db.prisma, actor, {
+    action: "users.export",
+    details: JSON.parse(JSON.stringify({ format, ...filters })) as Prisma.InputJsonObject,
+  });
+  const batchSize = options.batchSize ?? BATCH;
+  const { column } = SORT[input.sort];
+  const direction = input.order === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+
+  async function* chunks(): AsyncGenerator<string> {
+    if (format === "csv") yield `${columns.map((c) => csvField(c.header)).join(",")}\r\n`;
+    let cursor: Cursor | null = null;
+    let written = 0;
+    for (;;) {
+      const where = cursor ? [...conditions, afterCursor(input, cursor)] : conditions;
+      const rows: ExportRow[] = await db.query<ExportRow>(Prisma.sql`
+        SELECT u.id::text AS user_id, u.email, u.email_verified, u.username, u.name, u.given_name, u.family_name,
+          u.phone_number, u.phone_verified, u.user_metadata, u.app_metadata, u.blocked, c.name AS connection,
+          u.connection_id, to_char(u.created_at, ${Prisma.raw(ISO)}) AS created_at,
+          to_char(u.updated_at, ${Prisma.raw(ISO)}) AS updated_at, to_char(u.last_login, ${Prisma.raw(ISO)}) AS last_login, u.logins_count
+        FROM users u JOIN connections c ON c.id = u.connection_id
+        ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}
+        ORDER BY ${column} ${direction} NULLS LAST, u.id
+        LIMIT ${batchSize}`);
+      if (rows.length === 0) return;
+      const last = rows[rows.length - 1];
+      cursor = { key: cursorKey(input, last), id: last.user_id };
+      const readable = (await loadActiveHook("access")) ? (await readableRows(actor, rows)).users : rows;
+      const room = input.limit === undefined ? readable.length : Math.min(readable.length, input.limit - written);
+      if (room > 0) {
+        let text = "";
+        for (let index = 0; index < room; index += 1) text += exportLine(format, columns, readable[index]);
+        written += room;
+        yield text;
+      }
+      await options.onProgress?.(written);
+      if (rows.length < batchSize || (input.limit !== undefined && written >= input.limit)) return;
+    }
+  }
+
+  const day = new Date().toISOString().slice(0, 10);
+  return {
+    chunks: chunks(),
+    contentType: format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+    filename: `delegate-users-${day}.${format === "csv" ? "csv" : "ndjson"}`,
+  };
+}
+
+/** The chunks as a byte stream that reads the next batch only when the client asks for more. */
+export function exportStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+}
