@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { accessEvaluationSchema, evaluateAccessSchema } from "@/lib/schemas/access";
+import { impactPreviewResultSchema, impactPreviewSchema } from "@/lib/schemas/impact";
 import { passwordChangeTicketSchema, verificationEmailJobSchema } from "@/lib/schemas/account";
 import { createUserSchema, listUsersSchema, PAGE_SIZES, updateUserSchema } from "@/lib/schemas/user";
 import { clientsPaths, clientsSchemas, clientsTag } from "./openapi-clients";
@@ -289,6 +290,22 @@ function buildDocument() {
           responses: { 200: { description: "The evaluation.", content: json("AccessEvaluation") }, ...errors(400, 401, 403, 404) },
         },
       },
+      "/api/v2/access/impact": {
+        post: {
+          operationId: "previewImpact",
+          tags: ["access"],
+          summary: "What would deploying this hook draft change?",
+          description:
+            "Administrators. For every admin (or `admins`), compares a Filter, Access, Memberships Query or Settings Query Hook " +
+            "draft (`code`, or a saved `version`) with the deployed version: the users newly visible and no longer visible in " +
+            "the admin's list (counted in SQL with the list's own condition, with the first 5 of each), the Access Hook's " +
+            "answers for every action on a sample of users, the Memberships field's options, and the Settings Query Hook's " +
+            "`canCreateUser` and other settings. After `time_limit_ms` no further admin is started and the answer is `partial`. " +
+            "Nothing is written: no hook execution, no custom data, no audit.",
+          requestBody: { required: true, content: json("ImpactPreviewRequest") },
+          responses: { 200: { description: "The preview, one entry per admin done.", content: json("ImpactPreview") }, ...errors(400, 401, 403, 404) },
+        },
+      },
       "/api/v2/openapi.json": {
         get: {
           operationId: "getOpenApiDocument",
@@ -327,6 +344,8 @@ function buildDocument() {
         VerificationEmailJobRequest: jsonSchema(verificationEmailJobSchema, "input"),
         EvaluateAccessRequest: jsonSchema(evaluateAccessSchema, "input"),
         AccessEvaluation: jsonSchema(accessEvaluationSchema, "output"),
+        ImpactPreviewRequest: jsonSchema(impactPreviewSchema, "input"),
+        ImpactPreview: jsonSchema(impactPreviewResultSchema, "output"),
         Job: {
           type: "object",
           properties: {

@@ -43,7 +43,7 @@ function firstFailure(verdicts: unknown[]): string | undefined {
 }
 
 /** The hook wrapped in a driver that calls it once per row; the admin's code is embedded as it is evaluated alone. */
-function batchDriver(code: string): string {
+export function batchDriver(code: string): string {
   return `function (batch, done) {
   var hook = ${wrapHookSource(code).text};
   var rows = batch.rows, verdicts = new Array(rows.length), remaining = rows.length;

@@ -48,13 +48,8 @@ export interface AccessVerdict {
 export const allowedBy = (decidedBy: AccessDecider): AccessVerdict => ({ allowed: true, decidedBy, message: null });
 export const deniedBy = (decidedBy: AccessDecider, message: string): AccessVerdict => ({ allowed: false, decidedBy, message });
 
-/**
- * May the actor do `action` to `user`? First the role, then the built-in rules (nobody deletes their own
- * account; only Administrators change the accounts of other admins, otherwise a User admin could take
- * over an Administrator by resetting the password), then the Access Hook when one is saved:
- * `callback(new Error(msg))` denies with `msg`.
- */
-export async function userAccessVerdict(actor: Actor, user: UserProfile, action: UserAction): Promise<AccessVerdict> {
+/** The role's and the built-in rules' denial of `action`, checked before the Access Hook; null when they allow it. */
+export function roleAndRuleDenial(actor: Actor, user: UserProfile, action: UserAction): AccessVerdict | null {
   const permission = permissionFor(action);
   if (!can(actor, permission)) return deniedBy("role_permission", permissionMessage(permission));
   if (action === "delete:user" && user.user_id === actor.id) return deniedBy("built_in_rule", "You cannot delete your own account.");
@@ -62,6 +57,18 @@ export async function userAccessVerdict(actor: Actor, user: UserProfile, action:
   if (changesAccount && user.user_id !== actor.id && adminRolesOf(user.app_metadata).length > 0 && !can(actor, "config:manage")) {
     return deniedBy("built_in_rule", "Only Administrators can change the accounts of other admins.");
   }
+  return null;
+}
+
+/**
+ * May the actor do `action` to `user`? First the role, then the built-in rules (nobody deletes their own
+ * account; only Administrators change the accounts of other admins, otherwise a User admin could take
+ * over an Administrator by resetting the password), then the Access Hook when one is saved:
+ * `callback(new Error(msg))` denies with `msg`.
+ */
+export async function userAccessVerdict(actor: Actor, user: UserProfile, action: UserAction): Promise<AccessVerdict> {
+  const denied = roleAndRuleDenial(actor, user, action);
+  if (denied) return denied;
   const hook = await loadActiveHook("access");
   if (!hook) return allowedBy("role_permission");
   const run = await executeHook(hook, [{ request: hookRequest(actor), payload: { user: auth0User(user), action } }], {
