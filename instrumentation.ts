@@ -12,4 +12,6 @@ export async function register() {
   await prepareDatabase();
   const { startAppWorker } = await import("@/lib/delivery/app-worker");
   await startAppWorker();
+  const { startJobRunner } = await import("@/lib/jobs/runner");
+  startJobRunner();
 }

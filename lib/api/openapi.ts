@@ -4,6 +4,7 @@ import { impactPreviewResultSchema, impactPreviewSchema } from "@/lib/schemas/im
 import { passwordChangeTicketSchema, verificationEmailJobSchema } from "@/lib/schemas/account";
 import { createUserSchema, listUsersSchema, PAGE_SIZES, updateUserSchema } from "@/lib/schemas/user";
 import { clientsPaths, clientsSchemas, clientsTag } from "./openapi-clients";
+import { jobsPaths, jobsSchemas, jobsTag } from "./openapi-jobs";
 import { apiErrorSchema, apiUserSchema, userPageSchema } from "./schemas";
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
@@ -115,6 +116,7 @@ function buildDocument() {
       { name: "users", description: "Users of the database connections." },
       { name: "account links", description: "Invitations, password resets and email verification: single-use links mailed to users." },
       clientsTag,
+      jobsTag,
       { name: "audit log", description: "The audit log, a hash chain (npm run audit:verify)." },
       { name: "access", description: "Why an admin may or may not act on a user: the checks run with saved hooks or a draft, nothing written." },
     ],
@@ -249,6 +251,7 @@ function buildDocument() {
         },
       },
       ...clientsPaths,
+      ...jobsPaths,
       "/api/v2/logs/export": {
         get: {
           operationId: "exportAuditLog",
@@ -329,6 +332,7 @@ function buildDocument() {
         CreateUser: withRefinements(jsonSchema(createUserSchema, "input")),
         UpdateUser: { ...withRefinements(jsonSchema(updateUserSchema, "input")), minProperties: 1 },
         ...clientsSchemas(),
+        ...jobsSchemas(),
         Error: jsonSchema(apiErrorSchema, "output"),
         InvitationSent: {
           type: "object",

@@ -1,0 +1,124 @@
+import fs from "node:fs";
+import { getPrisma } from "@/lib/db/client";
+import { DomainError } from "@/lib/errors";
+import { runUsersExportJob, USERS_EXPORT } from "./users-export-job";
+
+/*
+ * Jobs run inside the server process, one at a time, oldest first. A job is claimed with
+ * `FOR UPDATE SKIP LOCKED`, so several processes on one PostgreSQL server never run the same job. A running
+ * job raises `updated_at` after every batch (at most once a second); a job still `processing` without a
+ * heartbeat for a minute belongs to a process that stopped, and is claimed again. At start and every 30 s
+ * the runner looks for work, so a restart loses no job, and removes files whose download link has expired.
+ */
+
+const STALE_SECONDS = 60;
+const TICK_MS = 30_000;
+const HEARTBEAT_MS = 1_000;
+const UNEXPECTED = "The job failed on the server. If it persists, check the server log.";
+
+interface RunnerState {
+  active: Promise<void> | null;
+  again: boolean;
+  timer?: NodeJS.Timeout;
+}
+const store = globalThis as unknown as { delegateJobRunner?: RunnerState };
+const state = (): RunnerState => (store.delegateJobRunner ??= { active: null, again: false });
+
+interface ClaimedJob {
+  id: string;
+  type: string;
+  actorId: string;
+  params: unknown;
+}
+
+async function claimNextJob(): Promise<ClaimedJob | null> {
+  const prisma = await getPrisma();
+  const rows = await prisma.$queryRaw<ClaimedJob[]>`
+    UPDATE jobs SET status = 'processing', progress = 0, updated_at = now()
+    WHERE id = (
+      SELECT id FROM jobs
+      WHERE status = 'pending' OR (status = 'processing' AND updated_at < now() - make_interval(secs => ${STALE_SECONDS}))
+      ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING id, type, actor_id::text AS "actorId", params`;
+  return rows[0] ?? null;
+}
+
+/** Runs the oldest waiting job, if any; false when there was none. */
+export async function runNextJob(now = () => new Date()): Promise<boolean> {
+  const job = await claimNextJob();
+  if (!job) return false;
+  const prisma = await getPrisma();
+  let beat = 0;
+  const heartbeat = async (rows: number) => {
+    if (Date.now() - beat < HEARTBEAT_MS) return;
+    beat = Date.now();
+    await prisma.job.update({ where: { id: job.id }, data: { progress: rows, updatedAt: new Date() } });
+  };
+  try {
+    if (job.type !== USERS_EXPORT) throw new DomainError("validation", `Unknown job type "${job.type}".`);
+    let rows = 0;
+    const { file, expiresAt } = await runUsersExportJob({ ...job, params: job.params as never }, async (written) => {
+      rows = written;
+      await heartbeat(written);
+    }, now);
+    await prisma.job.update({
+      where: { id: job.id },
+      data: { status: "completed", progress: rows, resultPath: file, expiresAt, completedAt: now(), updatedAt: new Date(), summary: { rows } },
+    });
+  } catch (error) {
+    if (!(error instanceof DomainError)) console.error(`Job ${job.id} failed:`, error);
+    await prisma.job.update({
+      where: { id: job.id },
+      data: { status: "failed", error: error instanceof DomainError ? error.message : UNEXPECTED, completedAt: now(), updatedAt: new Date() },
+    });
+  }
+  return true;
+}
+
+/** Runs every waiting job in the background; resolves when none is left (tests await it). */
+export function kickJobs(): Promise<void> {
+  const runner = state();
+  if (runner.active) {
+    runner.again = true;
+    return runner.active;
+  }
+  runner.active = (async () => {
+    do {
+      runner.again = false;
+      try {
+        while (await runNextJob()) {
+          // one job after the other
+        }
+      } catch (error) {
+        console.error("The job runner could not claim a job:", error);
+      }
+    } while (runner.again);
+  })().finally(() => {
+    runner.active = null;
+  });
+  return runner.active;
+}
+
+/** Deletes the files of exports whose download link has expired. */
+export async function removeExpiredFiles(now = new Date()): Promise<number> {
+  const prisma = await getPrisma();
+  const expired = await prisma.job.findMany({ where: { resultPath: { not: null }, expiresAt: { lt: now } }, select: { id: true, resultPath: true } });
+  for (const job of expired) {
+    await fs.promises.rm(job.resultPath!, { force: true });
+    await prisma.job.update({ where: { id: job.id }, data: { resultPath: null } });
+  }
+  return expired.length;
+}
+
+/** Started with the server (instrumentation.ts): waiting jobs now, then a look every 30 s. */
+export function startJobRunner(): void {
+  const runner = state();
+  if (runner.timer) return;
+  const tick = () => {
+    void kickJobs();
+    removeExpiredFiles().catch((error: unknown) => console.error("Could not remove expired export files:", error));
+  };
+  runner.timer = setInterval(tick, TICK_MS);
+  runner.timer.unref();
+  tick();
+}
