@@ -8,6 +8,7 @@ export function Pager({
   page,
   perPage,
   total,
+  totalExact = true,
   label,
 }: {
   path: string;
@@ -15,6 +16,8 @@ export function Pager({
   page: number;
   perPage: number;
   total: number;
+  /** false: more than `total` items (a bounded count); the pager then offers Next past the counted pages. */
+  totalExact?: boolean;
   label: string;
 }) {
   const pages = Math.max(1, Math.ceil(total / perPage));
@@ -30,9 +33,9 @@ export function Pager({
         </span>
       )}
       <span>
-        Page {page} of {pages}
+        Page {page} of {totalExact ? pages : `more than ${pages.toLocaleString("en-US")}`}
       </span>
-      {page < pages ? (
+      {page < pages || !totalExact ? (
         <Link href={hrefWith(path, { ...query, page: page + 1 })} rel="next">
           Next
         </Link>

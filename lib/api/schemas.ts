@@ -44,7 +44,12 @@ export const apiUserSchema = userProfileSchema
 export const userPageSchema = z
   .object({
     users: z.array(apiUserSchema),
-    total: z.number().int().min(0).describe("How many users match the filters, over all pages (before the Access Hook)."),
+    total: z
+      .number()
+      .int()
+      .min(0)
+      .describe("How many users match the filters, over all pages (before the Access Hook): exact up to 10,000; beyond, 10,000 with total_exact false."),
+    total_exact: z.boolean().describe("false when more users than `total` match: counting stops at 10,000."),
     hidden: z
       .number()
       .int()

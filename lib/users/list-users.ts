@@ -10,10 +10,17 @@ import { readableRows } from "./access";
 import { looksLikeUserQuery, userQueryCondition, UserQueryError } from "./query";
 import { toUserProfile, userSelect, type UserProfile } from "./profile";
 
+/** Users counted exactly for a list's total; beyond it the total is "more than 10,000" (Gmail's, GitHub's way). */
+export const COUNT_BOUND = 10_000;
+
 export interface UserPage {
   users: UserProfile[];
-  /** Counted before the Access Hook: rows it denies stay in the total (see `hidden`). */
+  /**
+   * Counted before the Access Hook: rows it denies stay in the total (see `hidden`). Exact up to the count
+   * bound; beyond it, the bound itself with `total_exact` false ("more than `total`").
+   */
   total: number;
+  total_exact: boolean;
   /** Rows of this page the Access Hook did not let the admin read; they are left out of `users`. */
   hidden: number;
   page: number;
@@ -92,7 +99,8 @@ export async function userVisibilityCondition(
   return run.configured && run.result ? Prisma.sql`(${filterRestrictionToSql(run.result)})` : null;
 }
 
-export async function listUsers(actor: Actor, input: ListUsersInput): Promise<UserPage> {
+export async function listUsers(actor: Actor, input: ListUsersInput, options: { countBound?: number } = {}): Promise<UserPage> {
+  const countBound = options.countBound ?? COUNT_BOUND;
   requirePermission(actor, "users:read");
   const prisma = await getPrisma();
   const conditions = userListConditions(input);
@@ -107,7 +115,8 @@ export async function listUsers(actor: Actor, input: ListUsersInput): Promise<Us
       SELECT u.id ${from}
       ORDER BY ${ORDER_COLUMNS[input.sort]} ${direction} NULLS LAST, u.id
       LIMIT ${input.per_page} OFFSET ${(input.page - 1) * input.per_page}`,
-    prisma.$queryRaw<{ total: bigint | number }[]>`SELECT count(*) AS total ${from}`,
+    // Counting stops one row past the bound: a million matches cost no more than the bound does.
+    prisma.$queryRaw<{ total: bigint | number }[]>`SELECT count(*) AS total FROM (SELECT 1 ${from} LIMIT ${countBound + 1}) AS bounded`,
   ]);
   const ids = idRows.map((row) => row.id);
   const rows = ids.length ? await prisma.user.findMany({ where: { id: { in: ids } }, select: userSelect }) : [];
@@ -117,10 +126,12 @@ export async function listUsers(actor: Actor, input: ListUsersInput): Promise<Us
     return row ? [toUserProfile(row)] : [];
   });
   const { users, hidden } = await readableRows(actor, listed);
+  const counted = Number(countRows[0]?.total ?? 0);
   return {
     users,
     hidden,
-    total: Number(countRows[0]?.total ?? 0),
+    total: Math.min(counted, countBound),
+    total_exact: counted <= countBound,
     page: input.page,
     per_page: input.per_page,
   };

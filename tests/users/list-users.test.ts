@@ -70,7 +70,7 @@ describe("listUsers: search", () => {
   });
 
   it("returns nothing, with a total of 0, when nothing matches", async () => {
-    expect(await list({ search: "no-such-person" })).toEqual({ users: [], total: 0, hidden: 0, page: 1, per_page: 25 });
+    expect(await list({ search: "no-such-person" })).toEqual({ users: [], total: 0, total_exact: true, hidden: 0, page: 1, per_page: 25 });
   });
 
   it("ignores an empty or blank search", async () => {
@@ -173,12 +173,31 @@ describe("listUsers: pages", () => {
 
   it("returns an empty page past the end, with the total", async () => {
     const total = (await everyUser()).length;
-    expect(await list({ page: 99 })).toEqual({ users: [], total, hidden: 0, page: 99, per_page: 25 });
+    expect(await list({ page: 99 })).toEqual({ users: [], total, total_exact: true, hidden: 0, page: 99, per_page: 25 });
   });
 
   it("never returns the password hash", async () => {
     const page = await list({ per_page: 100 });
     expect(JSON.stringify(page)).not.toContain("$argon2");
     for (const user of page.users) expect(Object.keys(user).filter((key) => /password/i.test(key))).toEqual([]);
+  });
+});
+
+describe("listUsers: the bounded count", () => {
+  // "orting.te" matches 5 users; the bound is injected so that the boundary needs no 10,000 rows.
+  const bounded = (countBound: number, query: Record<string, unknown> = {}) =>
+    listUsers(admins.aud, listUsersSchema.parse({ search: "orting.te", per_page: 10, ...query }), { countBound });
+
+  it("counts exactly up to the bound, and says 'more than the bound' one user past it", async () => {
+    expect(await bounded(5)).toMatchObject({ total: 5, total_exact: true });
+    expect(await bounded(4)).toMatchObject({ total: 4, total_exact: false });
+    expect(await bounded(6)).toMatchObject({ total: 5, total_exact: true });
+    expect((await list({})).total_exact).toBe(true);
+  });
+
+  it("still lists every user of a page past the bound", async () => {
+    const page = await bounded(2, { per_page: 10 });
+    expect(page.users.map((user) => user.email)).toEqual(["s1@sorting.test", "s1@sorting.test", "s2@sorting.test", "s3@sorting.test", "s4@sorting.test"]);
+    expect(page).toMatchObject({ total: 2, total_exact: false });
   });
 });

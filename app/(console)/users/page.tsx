@@ -32,7 +32,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       (page) => ({ page, error: null }),
       (error: unknown) => {
         if (!(error instanceof DomainError)) throw error;
-        return { page: { users: [], total: 0, hidden: 0, page: input.page, per_page: input.per_page }, error };
+        return { page: { users: [], total: 0, total_exact: true, hidden: 0, page: input.page, per_page: input.per_page }, error };
       },
     ),
     listConnections(),
@@ -68,6 +68,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           page={input.page}
           perPage={input.per_page}
           total={page.total}
+          totalExact={page.total_exact}
           label="Users pages"
         />
       </>
@@ -132,7 +133,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       <UserFilters placeholder={texts.searchBarPlaceholder} values={input} connections={connections.map((c) => c.name)} memberships={memberships} searchError={searchError} />
       {!searchError && (
         <p className="muted" aria-live="polite">
-          {page.total === 1 ? "1 user" : `${page.total} users`}
+          {!page.total_exact ? `More than ${page.total.toLocaleString("en-US")} users` : page.total === 1 ? "1 user" : `${page.total} users`}
           {filtered && " match"}
         </p>
       )}
