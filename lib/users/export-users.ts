@@ -16,13 +16,17 @@ import type { UserProfile } from "./profile";
  * batch in memory. Only the profile's fields are selected: the password hash is never read.
  */
 
-const BATCH = 1_000;
+/** Rows a batch: fewer with an Access Hook, which judges each batch in one sandbox run. */
+const BATCH = 5_000;
+const HOOK_BATCH = 1_000;
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 type ExportRow = UserProfile;
 
 interface Column {
   header: string;
+  /** Reads user_metadata or app_metadata (otherwise the documents are not selected). */
+  metadata: boolean;
   value: (row: ExportRow) => unknown;
 }
 
@@ -30,9 +34,12 @@ function columnOf(field: ExportField): Column {
   const source = exportFieldSource(field.name);
   if ("error" in source) throw new DomainError("validation", source.error, { fields: source.error });
   const header = field.export_as ?? field.name;
-  if (source.kind === "column") return { header, value: (row) => row[source.column] };
+  if (source.kind === "column") {
+    return { header, metadata: source.column === "user_metadata" || source.column === "app_metadata", value: (row) => row[source.column] };
+  }
   return {
     header,
+    metadata: true,
     value: (row) => source.path.reduce<unknown>((value, key) => (value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined), row[source.root]),
   };
 }
@@ -48,9 +55,11 @@ function csvCell(value: unknown): string {
   return String(value);
 }
 
-export function exportLine(format: ExportUsersInput["format"], columns: Column[], row: ExportRow): string {
-  if (format === "csv") return `${columns.map((column) => csvCell(column.value(row))).join(",")}\r\n`;
-  return `${JSON.stringify(Object.fromEntries(columns.map((column) => [column.header, column.value(row) ?? null])))}\n`;
+/** Writes one row a line; NDJSON keys are encoded once, not per row. */
+export function lineWriter(format: ExportUsersInput["format"], columns: Column[]): (row: ExportRow) => string {
+  if (format === "csv") return (row) => `${columns.map((column) => csvCell(column.value(row))).join(",")}\r\n`;
+  const keys = columns.map((column) => `${JSON.stringify(column.header)}:`);
+  return (row) => `{${columns.map((column, index) => keys[index] + JSON.stringify(column.value(row) ?? null)).join(",")}}\n`;
 }
 
 const SORT: Record<ExportUsersInput["sort"], { column: Prisma.Sql; cast: Prisma.Sql; nullable: boolean }> = {
@@ -115,7 +124,13 @@ export async function exportUsers(actor: Actor, input: ExportUsersInput, options
     action: "users.export",
     details: JSON.parse(JSON.stringify({ format, ...filters })) as Prisma.InputJsonObject,
   });
-  const batchSize = options.batchSize ?? BATCH;
+  const accessHook = Boolean(await loadActiveHook("access"));
+  const batchSize = options.batchSize ?? (accessHook ? HOOK_BATCH : BATCH);
+  // The Access Hook gets whole profiles; otherwise the metadata documents are read only when a field needs them.
+  const metadata = accessHook || columns.some((c) => c.metadata)
+    ? Prisma.sql`u.user_metadata, u.app_metadata`
+    : Prisma.sql`'{}'::jsonb AS user_metadata, '{}'::jsonb AS app_metadata`;
+  const writeLine = lineWriter(format, columns);
   const { column } = SORT[input.sort];
   const direction = input.order === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
 
@@ -127,7 +142,7 @@ export async function exportUsers(actor: Actor, input: ExportUsersInput, options
       const where = cursor ? [...conditions, afterCursor(input, cursor)] : conditions;
       const rows: ExportRow[] = await db.query<ExportRow>(Prisma.sql`
         SELECT u.id::text AS user_id, u.email, u.email_verified, u.username, u.name, u.given_name, u.family_name,
-          u.phone_number, u.phone_verified, u.user_metadata, u.app_metadata, u.blocked, c.name AS connection,
+          u.phone_number, u.phone_verified, ${metadata}, u.blocked, c.name AS connection,
           u.connection_id, to_char(u.created_at, ${Prisma.raw(ISO)}) AS created_at,
           to_char(u.updated_at, ${Prisma.raw(ISO)}) AS updated_at, to_char(u.last_login, ${Prisma.raw(ISO)}) AS last_login, u.logins_count
         FROM users u JOIN connections c ON c.id = u.connection_id
@@ -137,11 +152,11 @@ export async function exportUsers(actor: Actor, input: ExportUsersInput, options
       if (rows.length === 0) return;
       const last = rows[rows.length - 1];
       cursor = { key: cursorKey(input, last), id: last.user_id };
-      const readable = (await loadActiveHook("access")) ? (await readableRows(actor, rows)).users : rows;
+      const readable = accessHook ? (await readableRows(actor, rows)).users : rows;
       const room = input.limit === undefined ? readable.length : Math.min(readable.length, input.limit - written);
       if (room > 0) {
         let text = "";
-        for (let index = 0; index < room; index += 1) text += exportLine(format, columns, readable[index]);
+        for (let index = 0; index < room; index += 1) text += writeLine(readable[index]);
         written += room;
         yield text;
       }
