@@ -7,6 +7,7 @@ import { FormAlert } from "@/components/forms/fields";
 import { useAction } from "@/components/forms/use-action";
 import { useLeaveGuard } from "@/components/ui/use-leave-guard";
 import { ConfirmButton } from "@/components/ui/confirm-button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
 import {
   checkHookSyntaxAction,
@@ -14,11 +15,14 @@ import {
   saveHookAction,
   setHookEnabledAction,
 } from "@/lib/actions/hooks";
+import { previewImpactAction } from "@/lib/actions/impact";
 import type { HookKind } from "@/lib/hooks/kinds";
+import type { ImpactPreview } from "@/lib/schemas/impact";
 import type { CodeMarker, HookEditorHandle } from "./hook-code-editor";
 import { HookRunner } from "./hook-runner";
 import { HookStatusBadge } from "./hook-status";
 import { HookVersions, type HookVersionRow } from "./hook-versions";
+import { ImpactPreviewPanel, PREVIEWABLE_KINDS } from "./impact-preview";
 import { useHookDraft } from "./use-hook-draft";
 import styles from "./hooks.module.css";
 
@@ -77,6 +81,11 @@ export function HookWorkbench(props: HookWorkbenchProps) {
   const checkSequence = useRef(0);
   const [editorReady, setEditorReady] = useState(false);
   const form = useRef<HTMLFormElement>(null);
+  const impact = useAction();
+  const [preview, setPreview] = useState<{ code: string; result: ImpactPreview } | null>(null);
+  const [askDeploy, setAskDeploy] = useState(false);
+  const previewable = PREVIEWABLE_KINDS.has(kind);
+  const previewedCode = preview !== null && preview.code.trim() === code.trim();
   const dirty = code.trim() !== savedCode.trim();
   const draft = useHookDraft(kind, code, savedCode);
   useLeaveGuard(dirty, LEAVE_MESSAGE);
@@ -114,6 +123,26 @@ export function HookWorkbench(props: HookWorkbenchProps) {
   function onSave(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const draft = (event.nativeEvent as SubmitEvent).submitter?.getAttribute("value") !== "deploy";
+    // Deploying code whose impact on the admins nobody looked at asks first.
+    if (!draft && previewable && !previewedCode) setAskDeploy(true);
+    else save(draft);
+  }
+
+  function onPreview() {
+    const previewed = code;
+    const timeout = Number(timeoutMs);
+    impact.run(
+      () =>
+        previewImpactAction({
+          kind: kind as "filter" | "access" | "memberships" | "settings",
+          code: previewed,
+          timeout_ms: timeout >= 50 && timeout <= 10_000 ? timeout : undefined,
+        }),
+      (result) => setPreview({ code: previewed, result }),
+    );
+  }
+
+  function save(draft: boolean) {
     // Saved code is trimmed: leading blank lines go first, so that reported lines match the editor.
     const trimmed = code.replace(/^\s+/, "");
     if (trimmed !== code) editor.current?.setCode(trimmed);
@@ -285,6 +314,11 @@ export function HookWorkbench(props: HookWorkbenchProps) {
                 <button type="submit" name="save" value="draft" className="secondary" disabled={action.pending}>
                   Save draft
                 </button>
+                {previewable && (
+                  <button type="button" className="secondary" onClick={onPreview} disabled={impact.pending}>
+                    Preview impact
+                  </button>
+                )}
                 <button type="submit" name="save" value="deploy" disabled={action.pending}>
                   Deploy
                 </button>
@@ -295,6 +329,36 @@ export function HookWorkbench(props: HookWorkbenchProps) {
 
         <HookRunner kind={kind} code={code} timeoutMs={timeoutMs} sampleContext={props.sampleContext} />
       </div>
+
+      {previewable && (
+        <ImpactPreviewPanel
+          name={name}
+          pending={impact.pending}
+          error={impact.error}
+          preview={preview?.result ?? null}
+          stale={preview !== null && !previewedCode}
+        />
+      )}
+      <ConfirmDialog
+        question={
+          askDeploy
+            ? {
+                title: "Deploy without previewing its impact?",
+                description: (
+                  <p>
+                    The impact of this code on the admins was not previewed{preview ? " since it changed" : ""}. Preview impact shows,
+                    for each admin, the users they gain or lose and what they may newly do or no longer do.
+                  </p>
+                ),
+                confirmLabel: "Deploy without preview",
+              }
+            : null
+        }
+        onAnswer={(confirmed) => {
+          setAskDeploy(false);
+          if (confirmed) save(false);
+        }}
+      />
 
       <HookVersions
         name={name}
