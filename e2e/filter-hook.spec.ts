@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { AUTH0_FILTER_HOOK_SAMPLE } from "../tests/helpers/published-filter-hook";
-import { ADMINS, createUser, searchUsers, signIn, toast, uniqueEmail } from "./fixtures";
+import { ADMINS, confirmIn, createUser, searchUsers, signIn, toast, uniqueEmail } from "./fixtures";
 import { withHookRestored } from "./support/hook-versions";
 
 /*
@@ -50,6 +50,7 @@ test("Auth0's Filter Hook sample, pasted into Monaco: Kelly sees only Finance, a
     await expect(ian.locator(".monaco-editor .view-lines")).toContainText("Return the lucene query.");
     await expect(ian.getByRole("region", { name: "Code" }).locator("p[aria-live]")).toHaveText("No syntax errors.");
     await ian.getByRole("button", { name: "Deploy", exact: true }).click();
+    await confirmIn(ian, "Deploy without previewing its impact?", "Deploy without preview");
     await expect(toast(ian)).toHaveText(`Deployed as version ${previous + 1}.`);
 
     // Saved verbatim: the stored code is what Auth0's page shows.

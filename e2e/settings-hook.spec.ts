@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ADMINS, signIn, toast } from "./fixtures";
+import { ADMINS, confirmIn, signIn, toast } from "./fixtures";
 
 /*
  * Issue 9: a Settings Query Hook's result takes effect in the console as in DAE. Ian (IT, Administrator)
@@ -68,6 +68,7 @@ test("a Settings Query Hook's stylesheet, texts and user fields reach the consol
     await pasteIntoEditor(page, settingsHook(sheet.origin));
     await expect(page.locator(".monaco-editor .view-lines")).toContainText("Nouvel utilisateur");
     await page.getByRole("button", { name: "Deploy", exact: true }).click();
+    await confirmIn(page, "Deploy without previewing its impact?", "Deploy without preview");
     await expect(toast(page)).toContainText(/^Deployed as version \d+\.$/);
 
     const kelly = await pageOf(browser, ADMINS.kelly);
