@@ -1,7 +1,7 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { ADMINS, alertIn, createUser, fillCreateForm, signIn, toast, uniqueEmail } from "./fixtures";
 import { expectNoSeriousAxeViolations } from "./support/axe";
-import { withHookRestored } from "./support/hook-versions";
+import { versionRow, withHookRestored } from "./support/hook-versions";
 
 /*
  * Issue 12 item 3: "Save draft" and "Deploy" are separate, as in Auth0 Actions. A draft (with an optional
@@ -12,10 +12,6 @@ const REFUSAL = "Addresses at drafted.example cannot be created.";
 const RULE = `if (ctx.payload.email.endsWith('@drafted.example')) return callback(new Error('${REFUSAL}'));`;
 
 const editorLines = (page: Page) => page.locator(".monaco-editor .view-lines").first();
-const versionsTable = (page: Page) => page.getByRole("table").filter({ has: page.getByRole("columnheader", { name: "Reason" }) });
-const versionRow = (page: Page, version: number) =>
-  versionsTable(page).getByRole("row").filter({ has: page.getByRole("rowheader", { name: new RegExp(`^${version}(Deployed)?$`) }) });
-
 /**
  * Presses Tab until `target` has focus. Monaco keeps Tab for indentation: the first time focus is in the
  * editor, Ctrl+M switches Tab to moving focus (as the hint under the editor says).
