@@ -11,10 +11,13 @@ import { execFileSync } from "node:child_process";
 import { loadActor } from "@/lib/auth/actor";
 import { exportUsersSchema } from "@/lib/schemas/user-export";
 import { DEMO_CONNECTION, seedDemoData } from "@/lib/seed/demo-data";
+import { listUsersSchema } from "@/lib/schemas/user";
 import { exportUsers } from "@/lib/users/export-users";
+import { listUsers } from "@/lib/users/list-users";
 import { openFreshBenchDatabase } from "./lib/db";
-import { perSecond, ratio, table, verdict } from "./lib/format";
-import { timeMs } from "./lib/timing";
+import { ms, perSecond, ratio, table, verdict } from "./lib/format";
+import { summarize } from "./lib/stats";
+import { timeAlternating, timeMs } from "./lib/timing";
 
 const TARGET = Number(process.env.BENCH_EXPORT_USERS || 1_000_000);
 const SEED_SECONDS = Number(process.env.BENCH_EXPORT_SEED_SECONDS || 180);
@@ -111,7 +114,7 @@ export async function benchExportUsers() {
       if (!("membership" in query)) aims.push(rate >= 50_000 && run.growthMb <= 100);
       rows.push([label, run.rows.toLocaleString("en"), `${(run.ms / 1000).toFixed(2)} s`, perSecond(rate, "rows"), `${(run.bytes / MB).toFixed(0)} MB`, `${run.growthMb.toFixed(1)} MB`]);
     }
-    lines.push(`Export as an Administrator, no hooks, sorted by email (exportUsers, keyset batches of 1,000):`);
+    lines.push(`Export as an Administrator, no hooks, sorted by email (exportUsers, keyset batches of 2,000):`);
     lines.push(...table(["export", "rows", "time", "rate", "size", "RSS growth (peak)"], rows));
     lines.push(
       `Baselines in the same run: COPY (SELECT … ORDER BY email, id) TO STDOUT via psql ${(copyAll.ms / 1000).toFixed(2)} s ` +
@@ -121,6 +124,35 @@ export async function benchExportUsers() {
     const csvMs = Number(rows[0][2].replace(" s", "")) * 1000;
     lines.push(`CSV export time / COPY time: ${ratio(csvMs / copyAll.ms)}; / SELECT loop: ${ratio(csvMs / loop.ms)}.`);
     lines.push(`Aim (≥ 50,000 rows/s and RSS growth ≤ 100 MB, whole list): ${verdict(aims.every(Boolean), "≥ 50,000 rows/s, ≤ 100 MB")}`);
+
+    // The users list at this size: listUsers (bounded count) against the same page in hand-written SQL.
+    const cases: [string, Record<string, unknown>, string, string, number][] = [
+      ["page 1, by email", {}, "", "u.email, u.id", 0],
+      ["membership Finance, page 1", { membership: "Finance" }, `WHERE user_memberships_json(u.app_metadata) @> '["Finance"]'::jsonb`, "u.email, u.id", 0],
+      ["search user00042", { search: "user00042" }, "WHERE user_search_text(u.email, u.name, u.username) LIKE '%user00042%'", "u.email, u.id", 0],
+      ["by name, page 400 (the pager's last counted)", { sort: "name", page: 400 }, "", "u.name NULLS LAST, u.id", 399 * 25],
+      ["by created_at desc, page 1", { sort: "created_at", order: "desc" }, "", "u.created_at DESC NULLS LAST, u.id", 0],
+    ];
+    const listRows: string[][] = [];
+    for (const [label, query, where, order, offset] of cases) {
+      const input = listUsersSchema.parse(query);
+      const samples = await timeAlternating(
+        {
+          listUsers: () => listUsers(admin, input),
+          sql: () =>
+            Promise.all([
+              bench.pool.query(`SELECT u.*, c.name AS connection FROM users u JOIN connections c ON c.id = u.connection_id ${where} ORDER BY ${order} LIMIT 25 OFFSET ${offset}`),
+              bench.pool.query(`SELECT count(*) FROM (SELECT 1 FROM users u JOIN connections c ON c.id = u.connection_id ${where} LIMIT 10001) t`),
+            ]),
+        },
+        { warmup: 3, iterations: 20 },
+      );
+      const domain = summarize(samples.listUsers.wall);
+      const sql = summarize(samples.sql.wall);
+      listRows.push([label, ms(domain.p50), ms(domain.p95), ms(sql.p95), ratio(domain.p95 / sql.p95)]);
+    }
+    lines.push(`Users list at ${users.toLocaleString("en")} users (20 calls each, alternating; hand-written SQL: the page's rows and the bounded count, in parallel):`);
+    lines.push(...table(["page", "listUsers p50", "listUsers p95", "SQL p95", "p95 ratio"], listRows));
   } finally {
     await bench.close();
   }

@@ -17,7 +17,7 @@ import type { UserProfile } from "./profile";
  */
 
 /** Rows a batch: fewer with an Access Hook, which judges each batch in one sandbox run. */
-const BATCH = 5_000;
+const BATCH = 2_000;
 const HOOK_BATCH = 1_000;
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
@@ -131,8 +131,9 @@ export async function exportUsers(actor: Actor, input: ExportUsersInput, options
     ? Prisma.sql`u.user_metadata, u.app_metadata`
     : Prisma.sql`'{}'::jsonb AS user_metadata, '{}'::jsonb AS app_metadata`;
   const writeLine = lineWriter(format, columns);
-  const { column } = SORT[input.sort];
-  const direction = input.order === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const { column, nullable } = SORT[input.sort];
+  // The list's order; NULLS LAST only where there can be nulls, so that `email DESC` scans its index backwards.
+  const direction = Prisma.sql`${input.order === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`} ${nullable ? Prisma.sql`NULLS LAST` : Prisma.empty}`;
 
   async function* chunks(): AsyncGenerator<string> {
     if (format === "csv") yield `${columns.map((c) => csvField(c.header)).join(",")}\r\n`;
@@ -147,7 +148,7 @@ export async function exportUsers(actor: Actor, input: ExportUsersInput, options
           to_char(u.updated_at, ${Prisma.raw(ISO)}) AS updated_at, to_char(u.last_login, ${Prisma.raw(ISO)}) AS last_login, u.logins_count
         FROM users u JOIN connections c ON c.id = u.connection_id
         ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}
-        ORDER BY ${column} ${direction} NULLS LAST, u.id
+        ORDER BY ${column} ${direction}, u.id
         LIMIT ${batchSize}`);
       if (rows.length === 0) return;
       const last = rows[rows.length - 1];
