@@ -48,8 +48,8 @@ export const userPageSchema = z
       .number()
       .int()
       .min(0)
-      .describe("How many users match the filters, over all pages (before the Access Hook): exact up to 10,000; beyond, 10,000 with total_exact false."),
-    total_exact: z.boolean().describe("false when more users than `total` match: counting stops at 10,000."),
+      .describe("How many users match the filters, over all pages (before the Access Hook): exact up to 1,000; beyond, 1,000 with total_exact false."),
+    total_exact: z.boolean().describe("false when more users than `total` match: counting stops at 1,000."),
     hidden: z
       .number()
       .int()
