@@ -15,7 +15,6 @@ import {
   saveHookAction,
   setHookEnabledAction,
 } from "@/lib/actions/hooks";
-import { previewImpactAction } from "@/lib/actions/impact";
 import type { HookKind } from "@/lib/hooks/kinds";
 import type { ImpactPreview } from "@/lib/schemas/impact";
 import type { CodeMarker, HookEditorHandle } from "./hook-code-editor";
@@ -23,6 +22,7 @@ import { HookRunner } from "./hook-runner";
 import { HookStatusBadge } from "./hook-status";
 import { HookVersions, type HookVersionRow } from "./hook-versions";
 import { ImpactPreviewPanel, PREVIEWABLE_KINDS } from "./impact-preview";
+import { useImpactPreview } from "./use-impact-preview";
 import { useHookDraft } from "./use-hook-draft";
 import styles from "./hooks.module.css";
 
@@ -81,7 +81,7 @@ export function HookWorkbench(props: HookWorkbenchProps) {
   const checkSequence = useRef(0);
   const [editorReady, setEditorReady] = useState(false);
   const form = useRef<HTMLFormElement>(null);
-  const impact = useAction();
+  const impact = useImpactPreview();
   const [preview, setPreview] = useState<{ code: string; result: ImpactPreview } | null>(null);
   const [askDeploy, setAskDeploy] = useState(false);
   const previewable = PREVIEWABLE_KINDS.has(kind);
@@ -131,15 +131,13 @@ export function HookWorkbench(props: HookWorkbenchProps) {
   function onPreview() {
     const previewed = code;
     const timeout = Number(timeoutMs);
-    impact.run(
-      () =>
-        previewImpactAction({
-          kind: kind as "filter" | "access" | "memberships" | "settings",
-          code: previewed,
-          timeout_ms: timeout >= 50 && timeout <= 10_000 ? timeout : undefined,
-        }),
-      (result) => setPreview({ code: previewed, result }),
-    );
+    void impact
+      .run({
+        kind: kind as "filter" | "access" | "memberships" | "settings",
+        code: previewed,
+        timeout_ms: timeout >= 50 && timeout <= 10_000 ? timeout : undefined,
+      })
+      .then((result) => result && setPreview({ code: previewed, result }));
   }
 
   function save(draft: boolean) {
@@ -334,6 +332,7 @@ export function HookWorkbench(props: HookWorkbenchProps) {
         <ImpactPreviewPanel
           name={name}
           pending={impact.pending}
+          progress={impact.progress}
           error={impact.error}
           preview={preview?.result ?? null}
           stale={preview !== null && !previewedCode}

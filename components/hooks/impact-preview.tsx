@@ -1,6 +1,7 @@
 "use client";
 
 import type { ActionError } from "@/lib/actions/safe-action";
+import type { ImpactProgress } from "@/lib/access/impact-preview";
 import type { AdminImpact, ImpactPreview } from "@/lib/schemas/impact";
 import { FormAlert } from "@/components/forms/fields";
 import styles from "./hooks.module.css";
@@ -72,24 +73,26 @@ function Details({ row }: { row: AdminImpact }) {
 }
 
 /**
- * The answer of Preview impact, one row per admin with the details in a disclosure. One request: while it
- * runs, a status line (aria-live) says so; the console's progress bar shows too.
+ * The answer of Preview impact, one row per admin with the details in a disclosure. While it runs, a
+ * progress bar counts the admins done (streamed by the server) and a status line says so.
  */
 export function ImpactPreviewPanel({
   name,
   pending,
+  progress,
   error,
   preview,
   stale,
 }: {
   name: string;
   pending: boolean;
+  progress: ImpactProgress | null;
   error: ActionError | null;
   preview: ImpactPreview | null;
   stale: boolean;
 }) {
   let status = "";
-  if (pending) status = "Previewing the impact for every admin…";
+  if (pending) status = progress ? `Previewing the impact: ${progress.done} of ${progress.total} admins done…` : "Previewing the impact for every admin…";
   else if (preview) {
     const affected = preview.admins.filter((row) => row.changed).length;
     const against = preview.deployed_version === null ? "no deployed version" : `deployed version ${preview.deployed_version}`;
@@ -105,6 +108,9 @@ export function ImpactPreviewPanel({
         {pending && <span className={styles.spinner} aria-hidden="true" />}
         {status}
       </p>
+      {pending && progress && (
+        <progress className={styles.impactProgress} max={progress.total} value={progress.done} aria-label="Admins previewed" />
+      )}
       {stale && !pending && <p className="notice">The code changed since this preview: preview it again before deploying.</p>}
       {preview && preview.admins.length > 0 && (
         <div className="table-wrap">

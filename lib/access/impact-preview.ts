@@ -3,7 +3,8 @@
  * Access, Memberships Query or Settings Query Hook against the deployed version. Filter drafts are
  * compared in SQL with the list's own condition (lib/access/impact-visibility.ts); the other kinds run
  * the hook twice per admin (lib/access/impact-decisions.ts). Nothing is written. After the time limit no
- * further admin is started and the answer says `partial`.
+ * further admin is started and the answer says `partial`. The console's Preview impact streams the progress
+ * (lib/access/impact-stream.ts).
  */
 import { loadActor, requirePermission, type Actor } from "@/lib/auth/actor";
 import { adminRolesOf } from "@/lib/auth/roles";
@@ -29,6 +30,12 @@ export interface ImpactProgress {
   total: number;
 }
 
+export interface ImpactRunOptions {
+  onProgress?: (progress: ImpactProgress) => void;
+  /** Stops starting admins, as the time limit does (the console's request went away). */
+  signal?: AbortSignal;
+}
+
 /** Admins previewed at once: their hook runs share the hook threads, their counts the database. */
 const CONCURRENCY = 4;
 
@@ -43,7 +50,7 @@ interface PreviewedAdmin {
 export async function previewImpact(
   evaluator: Actor,
   rawInput: ImpactPreviewInput,
-  onProgress?: (progress: ImpactProgress) => void,
+  { onProgress, signal }: ImpactRunOptions = {},
 ): Promise<ImpactPreview> {
   requirePermission(evaluator, "access:evaluate");
   // A draft is code that has not been deployed: only those who may deploy hooks may run it.
@@ -65,7 +72,7 @@ export async function previewImpact(
   let next = 0;
   let done = 0;
   const worker = async () => {
-    while (next < admins.length && performance.now() < deadline) {
+    while (next < admins.length && performance.now() < deadline && !signal?.aborted) {
       const index = next++;
       results[index] = await adminImpact(admins[index], context);
       onProgress?.({ done: ++done, total: admins.length });

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import * as consoleImpactRoute from "@/app/(console)/access/impact/route";
 import * as impactRoute from "@/app/api/v2/access/impact/route";
 import { previewImpact, type ImpactProgress } from "@/lib/access/impact-preview";
+import { impactPreviewStream } from "@/lib/access/impact-stream";
 import type { Actor } from "@/lib/auth/actor";
 import { ROLES } from "@/lib/auth/roles";
 import type { DomainError } from "@/lib/errors";
@@ -176,6 +178,45 @@ describe("who may preview, and bad input", () => {
   });
 });
 
+describe("the console's stream", () => {
+  it("sends a progress line per admin, then the result; a refusal is a plain JSON error with its status", async () => {
+    const response = await impactPreviewStream(admins.ian, { kind: "filter", code: FINANCE_SEES_IT }, new AbortController().signal);
+    expect(response.headers.get("content-type")).toBe("application/x-ndjson; charset=utf-8");
+    const lines = (await response.text()).trim().split("\n").map((text) => JSON.parse(text));
+    expect(lines.slice(0, 4).map((line) => [line.type, line.done, line.total])).toEqual([1, 2, 3, 4].map((done) => ["progress", done, 4]));
+    expect(lines[4]).toMatchObject({ type: "result", preview: { admins_done: 4, partial: false } });
+    expect(lines).toHaveLength(5);
+
+    const refused = await impactPreviewStream(admins.aud, { kind: "filter", code: FINANCE_SEES_IT }, new AbortController().signal);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ message: "Only Administrators can change the configuration." });
+    const unknown = await impactPreviewStream(admins.ian, { kind: "filter", version: 999 }, new AbortController().signal);
+    expect(unknown.status).toBe(404);
+  });
+
+  it("is refused to a request from another site, or without an Origin, before any session is read", async () => {
+    const post = (headers: Record<string, string>) =>
+      consoleImpactRoute.POST(
+        new Request("http://console.example/access/impact", {
+          method: "POST",
+          headers: { host: "console.example", "content-type": "application/json", ...headers },
+          body: JSON.stringify({ kind: "filter", code: FINANCE_SEES_IT }),
+        }),
+      );
+    const crossSite = await post({ origin: "https://evil.example" });
+    expect(crossSite.status).toBe(403);
+    expect((await crossSite.json()).message).toMatch(/^Refused a form sent from another site \(evil\.example\)/);
+    expect((await post({})).status).toBe(403);
+  });
+
+  it("starts no admin once the request is aborted", async () => {
+    const aborted = new AbortController();
+    aborted.abort();
+    const preview = await previewImpact(admins.ian, { kind: "filter", code: FINANCE_SEES_IT }, { signal: aborted.signal });
+    expect(preview).toMatchObject({ admins_total: 4, admins_done: 0, partial: true, admins: [] });
+  });
+});
+
 describe("the time limit", () => {
   it("stops starting admins and answers what was done, flagged partial, with progress on the way", async () => {
     // Four more admins (8 in all), and a draft that computes ~30 ms per admin: past a 1 ms limit, no admin is started after the first ones.
@@ -189,7 +230,9 @@ describe("the time limit", () => {
     });
     const slow = FINANCE_SEES_IT.replace("{", "{ var until = Date.now() + 30; while (Date.now() < until) {}");
     const progress: ImpactProgress[] = [];
-    const preview = await previewImpact(admins.ian, { kind: "filter", code: slow, time_limit_ms: 1 }, (step) => progress.push(step));
+    const preview = await previewImpact(admins.ian, { kind: "filter", code: slow, time_limit_ms: 1 }, {
+      onProgress: (step) => progress.push(step),
+    });
     expect(preview.admins_total).toBe(8);
     expect(preview.partial).toBe(true);
     expect(preview.admins_done).toBeLessThan(8);
