@@ -1,14 +1,18 @@
 /**
- * `npm test`: type check, lint, the Vitest suite on PGlite in memory, the same suite on the
+ * `npm test`: type check, lint, the Vitest suite on PGlite in memory, the suite's database tests on the
  * PostgreSQL server at TEST_DATABASE_URL (when set: each run and worker gets a private database there,
  * see tests/setup/), then the Playwright suite against a production build. Ends with one summary line:
  * "N passed, N failed".
+ *
+ * A Vitest run keeps one core busy (one test file at a time), so the PGlite run goes side by side with
+ * the type check, the lint and the PostgreSQL run; its output is printed when it ends. The PostgreSQL run
+ * leaves out the test files that never open a database (they ran already, the same, on PGlite).
  *
  * The Vitest suites run in a shuffled order (a new seed each time, printed, and reused with
  * VITEST_SEED=N), so a test that depends on another one's leftovers fails. A test that passes only on a
  * retry (Playwright's `flaky`, Vitest's retried tests) is counted as failed and fails the run.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,12 +28,19 @@ const failures: string[] = [];
 const only = new Set(process.argv.slice(2));
 const wanted = (step: string) => only.size === 0 || only.has(step);
 
-function run(step: string, command: string, args: string[], env: Record<string, string> = {}): boolean {
-  console.log(`\n=== ${step}: ${command} ${args.join(" ")}`);
+/** Runs a step; with `logFile`, its output goes there and is printed when it ends (steps side by side). */
+async function run(step: string, command: string, args: string[], env: Record<string, string> = {}, logFile?: string): Promise<boolean> {
+  console.log(`\n=== ${step}: ${command} ${args.join(" ")}${logFile ? " (output shown when it ends)" : ""}`);
   const started = Date.now();
-  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
-  const ok = result.status === 0;
-  console.log(`=== ${step}: ${ok ? "ok" : `FAILED (exit ${result.status ?? result.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const log = logFile ? fs.openSync(logFile, "w") : undefined;
+  const child = spawn(command, args, { stdio: log === undefined ? "inherit" : ["ignore", log, log], env: { ...process.env, ...env } });
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on("close", (...end) => resolve(end)));
+  if (log !== undefined) {
+    fs.closeSync(log);
+    console.log(`\n=== ${step}: output\n${fs.readFileSync(logFile!, "utf8")}`);
+  }
+  const ok = code === 0;
+  console.log(`=== ${step}: ${ok ? "ok" : `FAILED (exit ${code ?? signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (!ok) failures.push(step);
   return ok;
 }
@@ -47,10 +58,10 @@ function countFlaky(step: string, names: string[]) {
   if (!failures.includes(step)) failures.push(`${step} (flaky)`);
 }
 
-function vitest(step: string, env: Record<string, string>) {
+async function vitest(step: string, env: Record<string, string>, { files = [] as string[], logFile = undefined as string | undefined } = {}) {
   const report = path.join(reportDir, `${step}.json`);
   const flakyReport = path.join(reportDir, `${step}.flaky.json`);
-  run(
+  await run(
     step,
     "npx",
     [
@@ -62,8 +73,10 @@ function vitest(step: string, env: Record<string, string>) {
       "--reporter=json",
       "--reporter=./tests/setup/flaky-reporter.ts",
       `--outputFile.json=${report}`,
+      ...files,
     ],
     { ...env, VITEST_FLAKY_REPORT: flakyReport },
+    logFile,
   );
   if (fs.existsSync(flakyReport)) {
     const flaky = JSON.parse(fs.readFileSync(flakyReport, "utf8")) as { file: string; name: string }[];
@@ -82,9 +95,9 @@ function vitest(step: string, env: Record<string, string>) {
   total.skipped += json.numPendingTests + json.numTodoTests;
 }
 
-function playwright() {
+async function playwright() {
   const report = path.join(reportDir, "e2e.json");
-  run("e2e", "npx", ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: report });
+  await run("e2e", "npx", ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: report });
   if (!fs.existsSync(report)) return;
   const json = JSON.parse(fs.readFileSync(report, "utf8")) as PlaywrightReport;
   total.passed += json.stats.expected;
@@ -115,12 +128,24 @@ function flakyPlaywrightTests(suites: PlaywrightSuite[], parents: string[] = [])
   ]);
 }
 
-if (wanted("typecheck")) run("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]);
-if (wanted("lint")) run("lint", "npx", ["eslint", "."]);
-if (wanted("unit")) vitest("vitest-pglite", { TEST_DATABASE_URL: "" });
-if (wanted("unit") && process.env.TEST_DATABASE_URL) vitest("vitest-postgresql", {});
+/** The test files that open a database (tests/helpers/db.ts, or TEST_DATABASE_URL themselves). */
+function databaseTestFiles(): string[] {
+  const files = fs.readdirSync("tests", { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".test.ts"));
+  return files.map((file) => path.join("tests", file)).filter((file) => /helpers\/db"|TEST_DATABASE_URL/.test(fs.readFileSync(file, "utf8"))).sort();
+}
+
+async function checksThenPostgresql() {
+  if (wanted("typecheck")) await run("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]);
+  if (wanted("lint")) await run("lint", "npx", ["eslint", "."]);
+  if (wanted("unit") && process.env.TEST_DATABASE_URL) await vitest("vitest-postgresql", {}, { files: databaseTestFiles() });
+}
+
+await Promise.all([
+  wanted("unit") ? vitest("vitest-pglite", { TEST_DATABASE_URL: "" }, { logFile: path.join(reportDir, "vitest-pglite.log") }) : undefined,
+  checksThenPostgresql(),
+]);
 // Playwright's web server (e2e/start-server.ts) makes the production build it tests, in .next-e2e.
-if (wanted("e2e")) playwright();
+if (wanted("e2e")) await playwright();
 
 console.log(`\nVitest order seed: ${seed} (VITEST_SEED=${seed} npm test repeats it)`);
 console.log(`Failed steps: ${failures.length ? failures.join(", ") : "none"}`);
