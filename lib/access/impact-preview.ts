@@ -10,7 +10,7 @@ import { loadActor, requirePermission, type Actor } from "@/lib/auth/actor";
 import { adminRolesOf } from "@/lib/auth/roles";
 import { getPrisma } from "@/lib/db/client";
 import { notFound, parseInput } from "@/lib/errors";
-import type { DraftHook } from "@/lib/hooks/evaluation-scope";
+import { withinEvaluation, type DraftHook } from "@/lib/hooks/evaluation-scope";
 import { HOOK_NAMES } from "@/lib/hooks/kinds";
 import {
   IMPACT_MAX_ADMINS,
@@ -78,7 +78,10 @@ export async function previewImpact(
       onProgress?.({ done: ++done, total: admins.length });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, admins.length) }, worker));
+  // Every run is in the evaluator's lane: a slow draft costs them hook threads, not the admins previewed.
+  await withinEvaluation([], () => Promise.all(Array.from({ length: Math.min(CONCURRENCY, admins.length) }, worker)), {
+    lane: evaluator.id,
+  });
   const finished = results.filter((result): result is AdminImpact => result !== undefined);
   return {
     kind: input.kind,

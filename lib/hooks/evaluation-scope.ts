@@ -22,6 +22,11 @@ export interface EvaluatedRun {
 interface EvaluationScope {
   drafts: ReadonlyMap<HookKind, DraftHook>;
   runs: EvaluatedRun[];
+  /**
+   * The hook threads' lane of the runs (lib/hooks/threads/lanes.ts), when not the evaluated admin's: an
+   * impact preview runs drafts as every admin, and a slow draft must not cost those admins their threads.
+   */
+  lane?: string;
 }
 
 const scope = new AsyncLocalStorage<EvaluationScope>();
@@ -30,7 +35,13 @@ export function currentEvaluation(): EvaluationScope | undefined {
   return scope.getStore();
 }
 
-export async function withinEvaluation<T>(drafts: DraftHook[], work: (runs: readonly EvaluatedRun[]) => Promise<T>): Promise<T> {
-  const store: EvaluationScope = { drafts: new Map(drafts.map((draft) => [draft.kind, draft])), runs: [] };
+/** A scope inside another keeps its lane unless given one. */
+export async function withinEvaluation<T>(
+  drafts: DraftHook[],
+  work: (runs: readonly EvaluatedRun[]) => Promise<T>,
+  options: { lane?: string } = {},
+): Promise<T> {
+  const lane = options.lane ?? scope.getStore()?.lane;
+  const store: EvaluationScope = { drafts: new Map(drafts.map((draft) => [draft.kind, draft])), runs: [], lane };
   return scope.run(store, () => work(store.runs));
 }

@@ -102,7 +102,7 @@ export async function executeHook(hook: ActiveHook, args: unknown[], options: Ex
     requireHint: options.requireHint,
     contextLog: hook.kind !== "post_registration",
     secretValues: secretValuesIn(args),
-  }, options.actor?.id ?? hook.kind);
+  }, evaluation?.lane ?? options.actor?.id ?? hook.kind);
   if (outbound) run.logs.push(...outbound.requests);
   if (evaluation) evaluation.runs.push({ kind: hook.kind, run });
   else if (!options.record || options.record(run)) await recordHookExecution(hook.kind, run, options.links);

@@ -7,6 +7,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { ROLES } from "@/lib/auth/roles";
 import type { DomainError } from "@/lib/errors";
 import { DEMO_FILTER_HOOK } from "@/lib/hooks/demo-hooks";
+import { currentEvaluation, withinEvaluation } from "@/lib/hooks/evaluation-scope";
 import { saveHook } from "@/lib/hooks/manage/save-hook";
 import { impactPreviewResultSchema, type AdminImpact } from "@/lib/schemas/impact";
 import { listUsersSchema } from "@/lib/schemas/user";
@@ -214,6 +215,14 @@ describe("the console's stream", () => {
     aborted.abort();
     const preview = await previewImpact(admins.ian, { kind: "filter", code: FINANCE_SEES_IT }, { signal: aborted.signal });
     expect(preview).toMatchObject({ admins_total: 4, admins_done: 0, partial: true, admins: [] });
+  });
+});
+
+describe("the hook threads' lane", () => {
+  it("is the evaluator's for every run of a preview: a slow draft does not slow the previewed admins' own hooks", async () => {
+    const inner = () => withinEvaluation([], async () => currentEvaluation()?.lane);
+    expect(await withinEvaluation([], inner, { lane: admins.ian.id })).toBe(admins.ian.id);
+    expect(await inner()).toBeUndefined();
   });
 });
 
