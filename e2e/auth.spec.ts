@@ -19,7 +19,7 @@ test("a wrong password is refused with a message", async ({ page }) => {
 });
 
 test("the right password lands on the users page, and signing out ends the session", async ({ page }) => {
-  await signIn(page, ADMINS.kelly);
+  await signIn(page, ADMINS.kelly, undefined, { viaForm: true });
   await expect(page.getByRole("navigation", { name: "Main" })).toContainText(ADMINS.kelly);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin$/);

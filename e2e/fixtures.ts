@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type BrowserContext, type Page } from "@playwright/test";
 
 export const E2E_ADMIN_PASSWORD = "Delegate-demo-1!";
 
@@ -20,14 +20,39 @@ export function uniqueEmail(label: string): string {
   return `e2e-${label}-${Date.now().toString(36)}${counter}@example.com`;
 }
 
-/** Signs in and waits for the users page; `heading` is its heading when a Settings Query Hook renames it. */
-export async function signIn(page: Page, email: string, password = E2E_ADMIN_PASSWORD, { heading = "Users" } = {}): Promise<void> {
+type Cookies = Awaited<ReturnType<BrowserContext["cookies"]>>;
+/** The console session of each admin who signed in through the form in this worker. */
+const sessions = new Map<string, Cookies>();
+
+/**
+ * Signs in and waits for the users page; `heading` is its heading when a Settings Query Hook renames it.
+ * An admin who already signed in through the form in this worker gets that session's cookie instead (a
+ * sign-in costs seconds of password hashing and rendering, 70 times per run); the form is used again
+ * when the session was ended meanwhile, and always with `viaForm` (tests of signing in itself).
+ */
+export async function signIn(
+  page: Page,
+  email: string,
+  password = E2E_ADMIN_PASSWORD,
+  { heading = "Users", viaForm = false } = {},
+): Promise<void> {
+  const session = sessions.get(email);
+  if (session && !viaForm) {
+    await page.context().addCookies(session);
+    await page.goto("/users");
+    if (new URL(page.url()).pathname === "/users") {
+      await expect(page.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
+      return;
+    }
+    sessions.delete(email);
+  }
   await page.goto("/signin");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/users$/);
   await expect(page.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
+  sessions.set(email, await page.context().cookies());
 }
 
 export interface NewUser {
