@@ -9,6 +9,7 @@ import { DEFAULT_EXPORT_COLUMNS, exportFieldSource, type ExportField, type Expor
 import { readableRows } from "./access";
 import { userListConditions, userVisibilityCondition } from "./list-users";
 import type { UserProfile } from "./profile";
+import { profileColumns } from "./profile-columns";
 
 /*
  * The admin's current users list (search, filters, Filter Hook, Access Hook: the same rows as the list's
@@ -19,7 +20,6 @@ import type { UserProfile } from "./profile";
 /** Rows a batch: fewer with an Access Hook, which judges each batch in one sandbox run. */
 const BATCH = 2_000;
 const HOOK_BATCH = 1_000;
-const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 type ExportRow = UserProfile;
 
@@ -127,9 +127,7 @@ export async function exportUsers(actor: Actor, input: ExportUsersInput, options
   const accessHook = Boolean(await loadActiveHook("access"));
   const batchSize = options.batchSize ?? (accessHook ? HOOK_BATCH : BATCH);
   // The Access Hook gets whole profiles; otherwise the metadata documents are read only when a field needs them.
-  const metadata = accessHook || columns.some((c) => c.metadata)
-    ? Prisma.sql`u.user_metadata, u.app_metadata`
-    : Prisma.sql`'{}'::jsonb AS user_metadata, '{}'::jsonb AS app_metadata`;
+  const selected = profileColumns(accessHook || columns.some((c) => c.metadata) ? "read" : "empty");
   const writeLine = lineWriter(format, columns);
   const { column, nullable } = SORT[input.sort];
   // The list's order; NULLS LAST only where there can be nulls, so that `email DESC` scans its index backwards.
@@ -142,10 +140,7 @@ export async function exportUsers(actor: Actor, input: ExportUsersInput, options
     for (;;) {
       const where = cursor ? [...conditions, afterCursor(input, cursor)] : conditions;
       const rows: ExportRow[] = await db.query<ExportRow>(Prisma.sql`
-        SELECT u.id::text AS user_id, u.email, u.email_verified, u.username, u.name, u.given_name, u.family_name,
-          u.phone_number, u.phone_verified, ${metadata}, u.blocked, c.name AS connection,
-          u.connection_id, to_char(u.created_at, ${Prisma.raw(ISO)}) AS created_at,
-          to_char(u.updated_at, ${Prisma.raw(ISO)}) AS updated_at, to_char(u.last_login, ${Prisma.raw(ISO)}) AS last_login, u.logins_count
+        SELECT ${selected}
         FROM users u JOIN connections c ON c.id = u.connection_id
         ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}
         ORDER BY ${column} ${direction}, u.id
