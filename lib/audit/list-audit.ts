@@ -1,4 +1,4 @@
-import { requirePermission, type Actor } from "@/lib/auth/actor";
+import { can, requirePermission, type Actor } from "@/lib/auth/actor";
 import { getPrisma } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import { Prisma, type AuditLog } from "@/lib/generated/prisma/client";
@@ -11,17 +11,18 @@ import type { UserProfile } from "@/lib/users/profile";
 const escapeLike = (term: string) => term.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * Which audit entries (`audit_logs a`) the admin may read: with a Filter Hook that restricts the users
- * they see, only the entries about those users (the same SQL condition as the users list) and their
- * own actions. Entries about a user that no longer exists, or about no user (configuration changes),
- * are then only theirs if they made them. Null when the admin sees every user.
+ * Which audit entries (`audit_logs a`) the admin may read: the entries about the users they may see (the
+ * same SQL condition as the users list) and their own actions. Entries about a user that no longer exists,
+ * or about no user (configuration changes), are then only theirs if they made them. Null (every entry)
+ * when the admin sees every user and has `logs:read_all`: a department admin (User role) never reads
+ * others' configuration changes, even when the Filter Hook lets her see everyone.
  */
 async function auditScope(actor: Actor): Promise<Prisma.Sql | null> {
   const visibility = await userVisibilityCondition(actor);
-  if (!visibility) return null;
+  if (!visibility && can(actor, "logs:read_all")) return null;
   return Prisma.sql`(a.actor_id = ${actor.id}::uuid OR EXISTS (
     SELECT 1 FROM users u JOIN connections c ON c.id = u.connection_id
-    WHERE u.id = a.target_user_id AND ${visibility}))`;
+    WHERE u.id = a.target_user_id AND ${visibility ?? Prisma.sql`TRUE`}))`;
 }
 
 type AuditFilters = Pick<ListAuditInput, "actor" | "action" | "user_id" | "result">;

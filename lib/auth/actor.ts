@@ -59,6 +59,7 @@ const PERMISSION_MESSAGES: Record<Permission, string> = {
   "users:read": "Your role does not allow viewing users.",
   "users:write": "Your role does not allow changing users.",
   "logs:read": "Your role does not allow reading logs.",
+  "logs:read_all": "Your role reads only the log entries about the users you may see and your own actions.",
   "logs:verify": "Only Auditors and Administrators can verify the audit log.",
   "config:manage": "Only Administrators can change the configuration.",
   "access:evaluate": "Only Administrators and Auditors can evaluate other admins' access.",

@@ -11,7 +11,10 @@ export const ALL_ROLES: readonly Role[] = Object.values(ROLES);
 export type Permission =
   | "users:read"
   | "users:write"
+  /** the logs page: entries about the users the admin may see, and the admin's own actions */
   | "logs:read"
+  /** beyond logs:read, every entry the Filter Hook does not hide: configuration changes by others too */
+  | "logs:read_all"
   /** verify the audit chain, export its checkpoints */
   | "logs:verify"
   /** hooks, API tokens, webhooks, metadata editing */
@@ -20,10 +23,10 @@ export type Permission =
   | "access:evaluate";
 
 const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
-  [ROLES.user]: ["users:read", "users:write"],
-  [ROLES.operator]: ["users:read", "users:write", "logs:read"],
-  [ROLES.administrator]: ["users:read", "users:write", "logs:read", "logs:verify", "config:manage", "access:evaluate"],
-  [ROLES.auditor]: ["users:read", "logs:read", "logs:verify", "access:evaluate"],
+  [ROLES.user]: ["users:read", "users:write", "logs:read"],
+  [ROLES.operator]: ["users:read", "users:write", "logs:read", "logs:read_all"],
+  [ROLES.administrator]: ["users:read", "users:write", "logs:read", "logs:read_all", "logs:verify", "config:manage", "access:evaluate"],
+  [ROLES.auditor]: ["users:read", "logs:read", "logs:read_all", "logs:verify", "access:evaluate"],
 };
 
 /** The console roles found in `app_metadata.roles`; anything else there is ignored. */
