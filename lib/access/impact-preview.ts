@@ -6,7 +6,7 @@
  * further admin is started and the answer says `partial`. The console's Preview impact streams the progress
  * (lib/access/impact-stream.ts).
  */
-import { loadActor, requirePermission, type Actor } from "@/lib/auth/actor";
+import { actorOf, requirePermission, type Actor } from "@/lib/auth/actor";
 import { adminRolesOf } from "@/lib/auth/roles";
 import { getPrisma } from "@/lib/db/client";
 import { notFound, parseInput } from "@/lib/errors";
@@ -20,7 +20,7 @@ import {
   type ImpactPreviewInput,
   type ImpactPreviewOptions,
 } from "@/lib/schemas/impact";
-import type { UserProfile } from "@/lib/users/profile";
+import { toUserProfile, userSelect, type UserProfile } from "@/lib/users/profile";
 import { actionsImpact, membershipsImpact, sampleUsers, settingsImpact } from "./impact-decisions";
 import { summarize } from "./impact-summary";
 import { VisibilityCounter, visibilitySide } from "./impact-visibility";
@@ -39,13 +39,6 @@ export interface ImpactRunOptions {
 /** Admins previewed at once: their hook runs share the hook threads, their counts the database. */
 const CONCURRENCY = 4;
 
-interface PreviewedAdmin {
-  id: string;
-  email: string;
-  name: string | null;
-  blocked: boolean;
-  app_metadata: unknown;
-}
 
 export async function previewImpact(
   evaluator: Actor,
@@ -107,21 +100,24 @@ async function draftOf(input: ImpactPreviewOptions, deployedTimeoutMs: number): 
   return { kind: input.kind, code: version.code, timeoutMs: input.timeout_ms ?? version.timeoutMs };
 }
 
-/** The chosen admins (an unknown id is a 404), or every user with a Delegated Admin role, by email. */
-async function previewedAdmins(ids: string[] | undefined): Promise<PreviewedAdmin[]> {
+/**
+ * The chosen admins (an unknown id is a 404), or every user with a Delegated Admin role, by email: their
+ * profiles in one query, as `loadActor` reads one (it would cost a query per admin).
+ */
+async function previewedAdmins(ids: string[] | undefined): Promise<UserProfile[]> {
   const prisma = await getPrisma();
-  if (ids) {
-    const unique = [...new Set(ids)];
-    const rows = await prisma.$queryRaw<PreviewedAdmin[]>`
-      SELECT id::text AS id, email, name, blocked, app_metadata FROM users WHERE id = ANY(${unique}::uuid[])`;
-    if (rows.length < unique.length) throw notFound("There is no admin with this id.");
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return unique.map((id) => byId.get(id)!);
-  }
-  return prisma.$queryRaw<PreviewedAdmin[]>`
-    SELECT id::text AS id, email, name, blocked, app_metadata FROM users
-    WHERE jsonb_typeof(app_metadata->'roles') = 'array' AND jsonb_array_length(app_metadata->'roles') > 0
-    ORDER BY email LIMIT ${IMPACT_MAX_ADMINS}`;
+  const chosen = ids
+    ? [...new Set(ids)]
+    : (
+        await prisma.$queryRaw<{ id: string }[]>`
+          SELECT id::text AS id FROM users
+          WHERE jsonb_typeof(app_metadata->'roles') = 'array' AND jsonb_array_length(app_metadata->'roles') > 0
+          ORDER BY email LIMIT ${IMPACT_MAX_ADMINS}`
+      ).map((row) => row.id);
+  const rows = await prisma.user.findMany({ where: { id: { in: chosen } }, select: userSelect });
+  if (rows.length < chosen.length) throw notFound("There is no admin with this id.");
+  const byId = new Map(rows.map((row) => [row.id, toUserProfile(row)]));
+  return chosen.map((id) => byId.get(id)!);
 }
 
 interface PreviewContext {
@@ -132,17 +128,16 @@ interface PreviewContext {
 
 const NONE = { visibility: null, actions: null, memberships: null, settings: null };
 
-async function adminImpact(admin: PreviewedAdmin, context: PreviewContext): Promise<AdminImpact> {
+async function adminImpact(admin: UserProfile, context: PreviewContext): Promise<AdminImpact> {
   const label = admin.name ?? admin.email;
-  const who = { id: admin.id, email: admin.email, name: admin.name };
+  const who = { id: admin.user_id, email: admin.email, name: admin.name };
   // A blocked admin or one without a role cannot use the console with either version.
   const unusable = adminRolesOf(admin.app_metadata).length === 0 ? "no Delegated Admin role" : admin.blocked ? "blocked" : null;
   if (unusable) {
     const impact = { ...NONE, error: `not previewed (${unusable})` };
     return { admin: who, ...impact, ...summarize(label, impact) };
   }
-  const actor = await loadActor(admin.id, "console");
-  const impact = { ...NONE, error: null, ...(await kindImpact(actor, context)) };
+  const impact = { ...NONE, error: null, ...(await kindImpact(actorOf(admin, "console"), context)) };
   return { admin: who, ...impact, ...summarize(label, impact) };
 }
 
