@@ -6,8 +6,8 @@
  * further admin is started and the answer says `partial`. The console's Preview impact streams the progress
  * (lib/access/impact-stream.ts).
  */
-import { actorOf, requirePermission, type Actor } from "@/lib/auth/actor";
-import { adminRolesOf } from "@/lib/auth/roles";
+import { requirePermission, type Actor } from "@/lib/auth/actor";
+import { adminRolesOf, permissionsOf } from "@/lib/auth/roles";
 import { getPrisma } from "@/lib/db/client";
 import { notFound, parseInput } from "@/lib/errors";
 import { withinEvaluation, type DraftHook } from "@/lib/hooks/evaluation-scope";
@@ -126,6 +126,12 @@ interface PreviewContext {
   sample: UserProfile[];
 }
 
+/** The admin as `loadActor` makes them, from a profile loaded with the others (blocks and roles checked by the caller). */
+function actorOf(profile: UserProfile): Actor {
+  const roles = adminRolesOf(profile.app_metadata);
+  return { id: profile.user_id, email: profile.email, roles, permissions: permissionsOf(roles), profile, channel: "console" };
+}
+
 const NONE = { visibility: null, actions: null, memberships: null, settings: null };
 
 async function adminImpact(admin: UserProfile, context: PreviewContext): Promise<AdminImpact> {
@@ -137,7 +143,7 @@ async function adminImpact(admin: UserProfile, context: PreviewContext): Promise
     const impact = { ...NONE, error: `not previewed (${unusable})` };
     return { admin: who, ...impact, ...summarize(label, impact) };
   }
-  const impact = { ...NONE, error: null, ...(await kindImpact(actorOf(admin, "console"), context)) };
+  const impact = { ...NONE, error: null, ...(await kindImpact(actorOf(admin), context)) };
   return { admin: who, ...impact, ...summarize(label, impact) };
 }
 

@@ -46,14 +46,9 @@ export async function loadActor(
   }
   const profile = toUserProfile(row);
   if (profile.blocked) throw new DomainError("unauthorized", "Your account is blocked. Contact your administrator.");
-  if (adminRolesOf(profile.app_metadata).length === 0) throw forbidden("Your account has no Delegated Admin role, so it cannot use this console.");
-  return { ...actorOf(profile, channel), apiTokenId, ...request };
-}
-
-/** The admin a loaded profile stands for (its roles' permissions), for callers that load many at once and check blocks and roles themselves. */
-export function actorOf(profile: UserProfile, channel: Channel): Actor {
   const roles = adminRolesOf(profile.app_metadata);
-  return { id: profile.user_id, email: profile.email, roles, permissions: permissionsOf(roles), profile, channel };
+  if (roles.length === 0) throw forbidden("Your account has no Delegated Admin role, so it cannot use this console.");
+  return { id: row.id, email: row.email, roles, permissions: permissionsOf(roles), profile, channel, apiTokenId, ...request };
 }
 
 export function can(actor: Actor, permission: Permission): boolean {
