@@ -74,7 +74,7 @@ interface Cursor {
   id: string;
 }
 
-/** Rows after the cursor in the list's order (`ORDER BY column dir NULLS LAST, id`). */
+/** Rows after the cursor in the list's order (nulls last, then by id). */
 function afterCursor(input: ExportUsersInput, cursor: Cursor): Prisma.Sql {
   const { column, cast, nullable } = SORT[input.sort];
   if (cursor.key === null) return Prisma.sql`(${column} IS NULL AND u.id > ${cursor.id}::uuid)`;
