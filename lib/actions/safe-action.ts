@@ -40,7 +40,14 @@ export function adminAction<S extends z.ZodType, R>(
     } catch (error) {
       const actionError = toActionError(error);
       // The Settings Query Hook's errorTranslator words the messages of expected errors, as in DAE's console.
-      if (actor && error instanceof DomainError) actionError.message = await translateErrorMessage(actor, actionError.message);
+      if (actor && error instanceof DomainError) {
+        const original = actionError.message;
+        actionError.message = await translateErrorMessage(actor, original);
+        // A hook's error shown on the field it names is the same message: worded alike there.
+        for (const [field, message] of Object.entries(actionError.fieldErrors ?? {})) {
+          if (message === original) actionError.fieldErrors![field] = actionError.message;
+        }
+      }
       return { ok: false, error: actionError };
     }
   };

@@ -122,7 +122,11 @@ export async function runActiveHook<S extends z.ZodType>(
   const hook = await loadActiveHook(kind);
   if (!hook) return { configured: false };
   const run = await executeHook(hook, args, { actor });
-  if (!run.ok) throw new DomainError("hook", run.error?.message ?? `${HOOK_NAMES[kind]} failed.`);
+  if (!run.ok) {
+    const message = run.error?.message ?? `${HOOK_NAMES[kind]} failed.`;
+    // A hook's error that names a field (`error.field = 'email'`) is shown on that field of the form.
+    throw new DomainError("hook", message, run.error?.field ? { [run.error.field]: message } : undefined);
+  }
   const checked = checkHookResult(kind, schema, run.result);
   if (!checked.ok) throw new DomainError("hook", checked.message);
   return { configured: true, result: checked.result };

@@ -22,7 +22,7 @@ import { MAX_ERROR_CHARS, MAX_STACK_BYTES, memoryError, timeoutError, type RunLi
 import { INITIAL_MEMORY_BYTES, type SandboxModule } from "./module-pool";
 import { isOutOfMemory, serialiseResult } from "./result-contract";
 import { HOOK_FILENAME, PARSE_ERROR_STACK, locateInHook, readStringProperty, wrapHookSource, type HookSource } from "./source";
-import { HookError, sandboxFailure, type HookLogEntry, type HookRunOptions, type Settlement } from "./types";
+import { fieldNamed, HookError, sandboxFailure, type HookLogEntry, type HookRunOptions, type Settlement } from "./types";
 
 const HELPER_FILENAME = "sandbox-helper.js";
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -330,7 +330,7 @@ export class HookExecution implements GuestRun {
       const message = `${this.hookName} has a syntax error at line ${at.line}, column ${at.column}: ${described.message}`;
       return { ok: false, error: new HookError(this.hookName, "syntax", message, at) };
     }
-    return { ok: false, error: new HookError(this.hookName, kind, described.message, location) };
+    return { ok: false, error: new HookError(this.hookName, kind, described.message, location, fieldNamed(described.field)) };
   }
 
   settle(settlement: Settlement): void {
@@ -371,8 +371,8 @@ export class HookExecution implements GuestRun {
     }
     const fields = described.value;
     try {
-      const [message, name, stack] = [0, 1, 2].map((index) => readStringProperty(vm, fields, index));
-      return { message, name, stack };
+      const [message, name, stack, field] = [0, 1, 2, 3].map((index) => readStringProperty(vm, fields, index));
+      return { message, name, stack, field };
     } finally {
       fields.dispose();
     }

@@ -59,6 +59,7 @@ export const DESCRIBE_ERROR = String.raw`(function (error, maxChars) {
     message,
     isObject ? text(function () { return error.name; }) : "",
     isObject ? text(function () { return error.stack; }) : "",
+    isObject ? text(function () { return error.field; }) : "",
   ];
 })`;
 

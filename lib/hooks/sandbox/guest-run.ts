@@ -7,6 +7,8 @@ export interface GuestErrorDescription {
   message: string;
   name: string;
   stack: string;
+  /** The error's `field` property, when a string: the form field the hook's message is about. */
+  field: string;
 }
 
 /**

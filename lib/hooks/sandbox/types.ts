@@ -87,15 +87,25 @@ export class HookError extends Error {
   /** 1-based and relative to the hook's code: set for syntax errors and, when known, for thrown errors. */
   readonly line?: number;
   readonly column?: number;
+  /** The form field the message is about: the guest error's `field` (`error.field = 'email'`), when it names one. */
+  readonly field?: string;
 
-  constructor(hookName: string, kind: HookErrorKind, message: string, location?: HookSourceLocation) {
+  constructor(hookName: string, kind: HookErrorKind, message: string, location?: HookSourceLocation, field?: string) {
     super(message);
     this.name = "HookError";
     this.hookName = hookName;
     this.kind = kind;
     this.line = location?.line;
     this.column = location?.column;
+    this.field = field;
   }
+}
+
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}(\.[A-Za-z_][A-Za-z0-9_]{0,63}){0,3}$/;
+
+/** A guest error's `field` when it looks like a field name (`email`, `user_metadata.title`); otherwise none. */
+export function fieldNamed(field: string): string | undefined {
+  return FIELD_NAME.test(field) ? field : undefined;
 }
 
 export type HookSyntaxCheck = { ok: true } | { ok: false; message: string; line: number; column: number };

@@ -26,6 +26,7 @@ export interface SerializedHookError {
   message: string;
   line?: number;
   column?: number;
+  field?: string;
 }
 
 export type SerializedRunResult = Omit<HookRunResult, "error"> & { error?: SerializedHookError };
@@ -62,6 +63,7 @@ export function serializeResult(result: HookRunResult): SerializedRunResult {
     message: result.error.message,
     line: result.error.line,
     column: result.error.column,
+    field: result.error.field,
   };
   return { ...result, error };
 }
@@ -70,6 +72,8 @@ export function deserializeResult(result: SerializedRunResult): HookRunResult {
   const { error, ...rest } = result;
   return {
     ...rest,
-    error: error && new HookError(error.hookName, error.kind, error.message, error.line ? { line: error.line, column: error.column ?? 0 } : undefined),
+    error:
+      error &&
+      new HookError(error.hookName, error.kind, error.message, error.line ? { line: error.line, column: error.column ?? 0 } : undefined, error.field),
   };
 }
