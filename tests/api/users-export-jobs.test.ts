@@ -163,9 +163,15 @@ describe("the job runner", () => {
   it("fails the job with the reason when its admin can no longer export", async () => {
     const prisma = db().prisma;
     await prisma.user.update({ where: { id: admins.olga.id }, data: { blocked: true } });
-    await prisma.job.create({ data: { id: "job_blocked000000001", type: "users_export", actorId: admins.olga.id, params: { format: "csv", sort: "email", order: "asc" } } });
-    expect(await runNextJob()).toBe(true);
-    const job = await prisma.job.findUniqueOrThrow({ where: { id: "job_blocked000000001" } });
-    expect([job.status, job.error, job.resultPath]).toEqual(["failed", "Your account is blocked. Contact your administrator.", null]);
+    // Olga unblocked and the job gone afterwards: the other tests, in any order, see neither.
+    try {
+      await prisma.job.create({ data: { id: "job_blocked000000001", type: "users_export", actorId: admins.olga.id, params: { format: "csv", sort: "email", order: "asc" } } });
+      expect(await runNextJob()).toBe(true);
+      const job = await prisma.job.findUniqueOrThrow({ where: { id: "job_blocked000000001" } });
+      expect([job.status, job.error, job.resultPath]).toEqual(["failed", "Your account is blocked. Contact your administrator.", null]);
+    } finally {
+      await prisma.user.update({ where: { id: admins.olga.id }, data: { blocked: false } });
+      await prisma.job.deleteMany({ where: { id: "job_blocked000000001" } });
+    }
   });
 });

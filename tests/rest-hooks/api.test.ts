@@ -31,13 +31,15 @@ function unsubscribe(id: string, authorization = `Token token=${token}`) {
 
 describe("REST hook subscription API (seed 002)", () => {
   it("creates a subscription: 201 with the id as a string, stored with its authorization token and audited", async () => {
+    // This test's own entry: others in the file, in any order, audit their refused subscriptions.
+    const startedAt = new Date();
     const response = await subscribe({ url: "https://hooks.example.com/catch/1", authorization_token: "abcdefg" });
     expect(response.status).toBe(201);
     const body = await response.json();
     expect(body).toEqual({ id: expect.stringMatching(/^\d+$/) });
     const row = await db().prisma.restHookSubscription.findUniqueOrThrow({ where: { id: Number(body.id) } });
     expect(row).toMatchObject({ url: "https://hooks.example.com/catch/1", authorizationToken: "abcdefg", deletedAt: null });
-    const audit = await db().prisma.auditLog.findFirstOrThrow({ where: { action: "rest_hook.subscribe" } });
+    const audit = await db().prisma.auditLog.findFirstOrThrow({ where: { action: "rest_hook.subscribe", createdAt: { gte: startedAt } } });
     expect(audit).toMatchObject({ result: "success", channel: "api", actorEmail: "ian@example.com" });
     expect(JSON.stringify(audit.details)).not.toContain("abcdefg");
   });

@@ -172,16 +172,22 @@ describe("exporting the users list", () => {
     expect(exportUsersSchema.safeParse({ format: "xml" }).error?.issues[0].message).toBe("format must be csv or json (one JSON object a line).");
   });
 
-  // Last: it leaves an Access Hook deployed.
   it("leaves out the rows the Access Hook does not let the admin read, as the list does", async () => {
     const code = `function (ctx, callback) {
   if (ctx.payload.user.email === 'hr.cat@export.test') return callback(new Error('Not this one.'));
   callback();
 }`;
     await saveHook(admins.ian, { kind: "access", code, enabled: true, timeoutMs: 1_000 });
-    const lines = ndjson((await exported(admins.aud, { format: "json", fields: [{ name: "email" }], q: "email:*@export.test" }, 2)).text);
-    expect(lines.map((line) => line.email)).toEqual(["fin.ann@export.test", "fin.bob@export.test", "it.dan@export.test"]);
-    const listed = await listUsers(admins.aud, listUsersSchema.parse({ q: "email:*@export.test" }));
-    expect(listed.users.map((user) => user.email)).toEqual(["fin.ann@export.test", "fin.bob@export.test", "it.dan@export.test"]);
+    // The Access Hook removed afterwards: the other tests, in any order, export without it.
+    try {
+      const lines = ndjson((await exported(admins.aud, { format: "json", fields: [{ name: "email" }], q: "email:*@export.test" }, 2)).text);
+      expect(lines.map((line) => line.email)).toEqual(["fin.ann@export.test", "fin.bob@export.test", "it.dan@export.test"]);
+      const listed = await listUsers(admins.aud, listUsersSchema.parse({ q: "email:*@export.test" }));
+      expect(listed.users.map((user) => user.email)).toEqual(["fin.ann@export.test", "fin.bob@export.test", "it.dan@export.test"]);
+    } finally {
+      await db().prisma.hookVersion.deleteMany({ where: { kind: "access" } });
+      await db().prisma.hook.deleteMany({ where: { kind: "access" } });
+      clearAllMemos();
+    }
   });
 });
