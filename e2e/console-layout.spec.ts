@@ -129,10 +129,18 @@ test("Monaco's line numbers are legible (at least 4.5:1), in the light and the d
     await page.goto("/hooks/write");
     const lineNumber = page.locator(".monaco-editor .margin .line-numbers").filter({ hasText: /^2$/ });
     await expect(lineNumber).toBeVisible();
-    const colors = await lineNumber.evaluate((element) => ({
-      text: getComputedStyle(element).color,
-      background: getComputedStyle(element.closest(".monaco-editor") ?? element).backgroundColor,
-    }));
-    expect(contrast(colors.text, colors.background), `${colorScheme}: ${colors.text} on ${colors.background}`).toBeGreaterThanOrEqual(4.5);
+    // Polled: Monaco re-renders its margin while the page settles, and a replaced element has no computed colors.
+    await expect
+      .poll(
+        async () => {
+          const colors = await lineNumber.evaluate((element) => ({
+            text: getComputedStyle(element).color,
+            background: getComputedStyle(element.closest(".monaco-editor") ?? element).backgroundColor,
+          }));
+          return contrast(colors.text, colors.background);
+        },
+        { message: `${colorScheme}: the contrast of Monaco's line numbers with the editor's background` },
+      )
+      .toBeGreaterThanOrEqual(4.5);
   }
 });

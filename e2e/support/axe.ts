@@ -3,6 +3,8 @@ import { expect, type Page } from "@playwright/test";
 
 /** Runs axe on the page as it is now; fails with each serious or critical rule and its elements. */
 export async function expectNoSeriousAxeViolations(page: Page, state: string): Promise<void> {
+  // After a client navigation the new page's title arrives a moment after its content.
+  await expect(page).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
