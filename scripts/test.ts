@@ -1,12 +1,13 @@
 /**
- * `npm test`: type check, lint, the Vitest suite on PGlite in memory, the suite's database tests on the
+ * `npm test`: type check, lint, the Vitest suite's database tests on PGlite in memory, the whole suite on the
  * PostgreSQL server at TEST_DATABASE_URL (when set: each run and worker gets a private database there,
  * see tests/setup/), then the Playwright suite against a production build. Ends with one summary line:
  * "N passed, N failed".
  *
  * A Vitest run keeps one core busy (one test file at a time), so the PGlite run goes side by side with
- * the type check, the lint and the PostgreSQL run; its output is printed when it ends. The PostgreSQL run
- * leaves out the test files that never open a database (they ran already, the same, on PGlite).
+ * the type check, the lint and the PostgreSQL run; its output is printed when it ends. The test files that
+ * never open a database run once, in the PostgreSQL run (the shorter side); the PGlite run takes them too
+ * when there is no PostgreSQL run.
  *
  * The Vitest suites run in a shuffled order (a new seed each time, printed, and reused with
  * VITEST_SEED=N), so a test that depends on another one's leftovers fails. A test that passes only on a
@@ -134,14 +135,18 @@ function databaseTestFiles(): string[] {
   return files.map((file) => path.join("tests", file)).filter((file) => /helpers\/db"|TEST_DATABASE_URL/.test(fs.readFileSync(file, "utf8"))).sort();
 }
 
+const postgresql = Boolean(process.env.TEST_DATABASE_URL);
+
 async function checksThenPostgresql() {
   if (wanted("typecheck")) await run("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]);
   if (wanted("lint")) await run("lint", "npx", ["eslint", "."]);
-  if (wanted("unit") && process.env.TEST_DATABASE_URL) await vitest("vitest-postgresql", {}, { files: databaseTestFiles() });
+  if (wanted("unit") && postgresql) await vitest("vitest-postgresql", {});
 }
 
 await Promise.all([
-  wanted("unit") ? vitest("vitest-pglite", { TEST_DATABASE_URL: "" }, { logFile: path.join(reportDir, "vitest-pglite.log") }) : undefined,
+  wanted("unit")
+    ? vitest("vitest-pglite", { TEST_DATABASE_URL: "" }, { files: postgresql ? databaseTestFiles() : [], logFile: path.join(reportDir, "vitest-pglite.log") })
+    : undefined,
   checksThenPostgresql(),
 ]);
 // Playwright's web server (e2e/start-server.ts) makes the production build it tests, in .next-e2e.
