@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { AUTH0_FILTER_HOOK_SAMPLE } from "../tests/helpers/published-filter-hook";
-import { ADMINS, confirmIn, createUser, searchUsers, signIn, toast, uniqueEmail } from "./fixtures";
+import { ADMINS, confirmIn, createUser, listedTotal, pasteIntoEditor, searchUsers, signIn, toast, uniqueEmail } from "./fixtures";
 import { withHookRestored } from "./support/hook-versions";
 
 /*
@@ -17,24 +17,8 @@ async function pageOf(browser: Browser, email: string): Promise<Page> {
   return page;
 }
 
-/** The number in the list's "N users match" / "N users" line. */
-async function listedTotal(page: Page): Promise<number> {
-  const line = page.getByText(/^\d+ users?( match)?$/);
-  await expect(line).toBeVisible();
-  return Number.parseInt(await line.innerText(), 10);
-}
-
 // The fifth cell: a selection checkbox precedes Email, Name and Connection for admins who change users.
 const membershipCells = (page: Page) => page.locator("table tbody tr td:nth-child(5)");
-
-/** Replaces the editor's text by pasting `text` from the clipboard, as a person pasting a sample does. */
-async function pasteIntoEditor(page: Page, text: string): Promise<void> {
-  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
-  await page.evaluate((value) => navigator.clipboard.writeText(value), text);
-  await page.locator(".monaco-editor .view-lines").click();
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Control+V");
-}
 
 test("Auth0's Filter Hook sample, pasted into Monaco: Kelly sees only Finance, and her queries stay inside it", async ({ page, browser }) => {
   // Two admins, two creates, a deploy, a restore and seven lists: a long scenario.

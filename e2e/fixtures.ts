@@ -125,3 +125,19 @@ export async function searchUsers(page: Page, term: string): Promise<void> {
   await page.getByRole("button", { name: "Search" }).click();
   await expect.poll(() => new URL(page.url()).searchParams.get("search")).toBe(term);
 }
+
+/** The number in the users list's "N users match" / "N users" line. */
+export async function listedTotal(page: Page): Promise<number> {
+  const line = page.getByText(/^\d+ users?( match)?$/);
+  await expect(line).toBeVisible();
+  return Number.parseInt(await line.innerText(), 10);
+}
+
+/** Replaces the hook editor's text by pasting `text` from the clipboard, as a person pasting a hook does. */
+export async function pasteIntoEditor(page: Page, text: string): Promise<void> {
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.evaluate((value) => navigator.clipboard.writeText(value), text);
+  await page.locator(".monaco-editor .view-lines").click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Control+V");
+}

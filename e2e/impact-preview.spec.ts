@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { DEMO_FILTER_HOOK } from "../lib/hooks/demo-hooks";
-import { ADMINS, confirmIn, signIn, toast } from "./fixtures";
+import { ADMINS, confirmIn, listedTotal, pasteIntoEditor, signIn, toast } from "./fixtures";
 import { expectNoSeriousAxeViolations } from "./support/axe";
 import { withHookRestored } from "./support/hook-versions";
 
@@ -19,21 +19,6 @@ async function pageOf(browser: Browser, email: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   await signIn(page, email);
   return page;
-}
-
-/** The number in the list's "N users" line. */
-async function listedTotal(page: Page): Promise<number> {
-  const line = page.getByText(/^\d+ users?( match)?$/);
-  await expect(line).toBeVisible();
-  return Number.parseInt(await line.innerText(), 10);
-}
-
-async function pasteIntoEditor(page: Page, text: string): Promise<void> {
-  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
-  await page.evaluate((value) => navigator.clipboard.writeText(value), text);
-  await page.locator(".monaco-editor .view-lines").click();
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Control+V");
 }
 
 test("a Filter Hook draft's impact per admin equals what Kelly's list shows once it is deployed", async ({ page, browser }) => {

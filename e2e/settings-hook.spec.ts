@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ADMINS, confirmIn, signIn, toast } from "./fixtures";
+import { ADMINS, confirmIn, pasteIntoEditor, signIn, toast } from "./fixtures";
 
 /*
  * Issue 9: a Settings Query Hook's result takes effect in the console as in DAE. Ian (IT, Administrator)
@@ -42,15 +42,6 @@ async function pageOf(browser: Browser, email: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   await signIn(page, email, undefined, { heading: email === ADMINS.kelly ? "Utilisateurs" : "Users" });
   return page;
-}
-
-/** Replaces the editor's text by pasting it, as a person pasting a hook does. */
-async function pasteIntoEditor(page: Page, text: string): Promise<void> {
-  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
-  await page.evaluate((value) => navigator.clipboard.writeText(value), text);
-  await page.locator(".monaco-editor .view-lines").click();
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Control+V");
 }
 
 test("a Settings Query Hook's stylesheet, texts and user fields reach the console, the stylesheet's origin alone in its policy", async ({
