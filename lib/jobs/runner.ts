@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { getPrisma } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
-import { runUsersExportJob, USERS_EXPORT } from "./users-export-job";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { jobHandler } from "./registry";
 
 /*
  * Jobs run inside the server process, one at a time, oldest first. A job is claimed with
@@ -28,18 +29,20 @@ interface ClaimedJob {
   id: string;
   type: string;
   actorId: string;
-  params: unknown;
+  params: Prisma.JsonValue;
+  progress: number;
+  summary: Prisma.JsonValue;
 }
 
 async function claimNextJob(): Promise<ClaimedJob | null> {
   const prisma = await getPrisma();
   const rows = await prisma.$queryRaw<ClaimedJob[]>`
-    UPDATE jobs SET status = 'processing', progress = 0, updated_at = now()
+    UPDATE jobs SET status = 'processing', updated_at = now()
     WHERE id = (
       SELECT id FROM jobs
       WHERE status = 'pending' OR (status = 'processing' AND updated_at < now() - make_interval(secs => ${STALE_SECONDS}))
       ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-    RETURNING id, type, actor_id::text AS "actorId", params`;
+    RETURNING id, type, actor_id::text AS "actorId", params, progress, summary`;
   return rows[0] ?? null;
 }
 
@@ -49,21 +52,26 @@ export async function runNextJob(now = () => new Date()): Promise<boolean> {
   if (!job) return false;
   const prisma = await getPrisma();
   let beat = 0;
-  const heartbeat = async (rows: number) => {
+  const heartbeat = async (progress: number, summary?: Record<string, unknown>) => {
     if (Date.now() - beat < HEARTBEAT_MS) return;
     beat = Date.now();
-    await prisma.job.update({ where: { id: job.id }, data: { progress: rows, updatedAt: new Date() } });
+    await prisma.job.update({ where: { id: job.id }, data: { progress, ...(summary && { summary: summary as Prisma.InputJsonObject }), updatedAt: new Date() } });
   };
   try {
-    if (job.type !== USERS_EXPORT) throw new DomainError("validation", `Unknown job type "${job.type}".`);
-    let rows = 0;
-    const { file, expiresAt } = await runUsersExportJob({ ...job, params: job.params as never }, async (written) => {
-      rows = written;
-      await heartbeat(written);
-    }, now);
+    const handler = jobHandler(job.type);
+    if (!handler) throw new DomainError("validation", `Unknown job type "${job.type}".`);
+    const outcome = await handler.run({ job, heartbeat, now });
     await prisma.job.update({
       where: { id: job.id },
-      data: { status: "completed", progress: rows, resultPath: file, expiresAt, completedAt: now(), updatedAt: new Date(), summary: { rows } },
+      data: {
+        status: "completed",
+        progress: outcome.progress,
+        ...(outcome.summary && { summary: outcome.summary as Prisma.InputJsonObject }),
+        resultPath: outcome.resultPath,
+        expiresAt: outcome.expiresAt,
+        completedAt: now(),
+        updatedAt: new Date(),
+      },
     });
   } catch (error) {
     if (!(error instanceof DomainError)) console.error(`Job ${job.id} failed:`, error);
@@ -99,7 +107,7 @@ export function kickJobs(): Promise<void> {
   return runner.active;
 }
 
-/** Deletes the files of exports whose download link has expired. */
+/** Deletes the result files of jobs whose download link has expired. */
 export async function removeExpiredFiles(now = new Date()): Promise<number> {
   const prisma = await getPrisma();
   const expired = await prisma.job.findMany({ where: { resultPath: { not: null }, expiresAt: { lt: now } }, select: { id: true, resultPath: true } });

@@ -11,7 +11,7 @@ import { clearAllMemos } from "@/lib/cache/memo";
 import { DEMO_FILTER_HOOK } from "@/lib/hooks/demo-hooks";
 import { saveHook } from "@/lib/hooks/manage/save-hook";
 import { kickJobs, removeExpiredFiles, runNextJob } from "@/lib/jobs/runner";
-import { jobDownload } from "@/lib/jobs/users-export-job";
+import { jobDownload } from "@/lib/jobs/jobs";
 import { DEMO_CONNECTION } from "@/lib/seed/demo-data";
 import { useTestDatabase } from "../helpers/db";
 import { seedAndLoadAdmins, type DemoAdmin } from "../helpers/fixtures";
@@ -136,7 +136,7 @@ describe("the signed download link", () => {
     expect(await removeExpiredFiles(new Date(expires * 1000 + 1))).toBeGreaterThanOrEqual(1);
     const after = await call(jobRoute.GET, "GET", { token: tokens.kelly, id: created.body.id });
     expect(after.body.location).toBeUndefined();
-    expect((await download(created.body.id, params)).body).toEqual({ statusCode: 404, error: "Not Found", message: "This export's file is no longer kept. Create a new export job." });
+    expect((await download(created.body.id, params)).body).toEqual({ statusCode: 404, error: "Not Found", message: "This job's file is no longer kept (download links last an hour). Create the job again." });
   });
 });
 

@@ -1,5 +1,5 @@
 import { errorResponse } from "@/lib/api/handler";
-import { jobDownload } from "@/lib/jobs/users-export-job";
+import { jobDownload } from "@/lib/jobs/jobs";
 
 /** A finished export's file: the signed link is the credential (403 when forged or expired), no token. */
 export async function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
