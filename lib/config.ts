@@ -32,6 +32,7 @@ const envSchema = z.object({
   DELEGATE_RETENTION_MAIL_DAYS: retentionDays(30),
   DELEGATE_RETENTION_SIGN_IN_THROTTLES_DAYS: retentionDays(1),
   DELEGATE_RETENTION_DELETED_USERS_DAYS: retentionDays(30),
+  DELEGATE_RETENTION_JOBS_DAYS: retentionDays(30),
   /** How often the worker prunes: a duration like "1h" or "30m". */
   DELEGATE_RETENTION_INTERVAL: z
     .string()

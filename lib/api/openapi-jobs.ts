@@ -39,6 +39,18 @@ export const jobsPaths = {
       responses: { 200: { description: "The job.", content: json("UsersExportJob") }, 401: error("Unauthorized"), 404: error("NotFound") },
     },
   },
+  "/api/v2/jobs/{id}/cancel": {
+    parameters: [jobIdParameter],
+    post: {
+      operationId: "cancelJob",
+      tags: ["jobs"],
+      summary: "Cancel a pending or running job",
+      description:
+        "For the admin who created the job, or an Administrator (anyone else gets a 404). The job's `status` becomes `cancelled`; a " +
+        "running job stops within a second, and what it had already done stays done. A job that has finished is a 409.",
+      responses: { 200: { description: "The cancelled job.", content: json("UsersExportJob") }, 401: error("Unauthorized"), 404: error("NotFound"), 409: error("Conflict") },
+    },
+  },
   "/api/v2/jobs/{id}/download": {
     parameters: [jobIdParameter],
     get: {
@@ -70,7 +82,7 @@ export function jobsSchemas() {
       properties: {
         id: { type: "string", description: "`job_` and 16 letters or digits." },
         type: { const: "users_export" },
-        status: { type: "string", enum: ["pending", "processing", "completed", "failed"] },
+        status: { type: "string", enum: ["pending", "processing", "completed", "failed", "cancelled"] },
         created_at: { type: "string", format: "date-time" },
         connection_id: { type: "string" },
         format: { type: "string", enum: ["csv", "json"] },

@@ -51,6 +51,22 @@ export async function getJob(actor: Actor, id: string, now = new Date()) {
   return jobView(await findOwnJob(actor, id), now);
 }
 
+/**
+ * Cancels a pending or running job (its creator or an Administrator). A running job stops at its next
+ * heartbeat (within a second); what it had done stays done, and its results so far stay readable.
+ */
+export async function cancelJob(actor: Actor, id: string, now = new Date()) {
+  const job = await findOwnJob(actor, id);
+  const prisma = await getPrisma();
+  const { count } = await prisma.job.updateMany({
+    where: { id: job.id, status: { in: ["pending", "processing"] } },
+    data: { status: "cancelled", completedAt: now, updatedAt: now },
+  });
+  const current = await prisma.job.findUniqueOrThrow({ where: { id: job.id } });
+  if (count === 0) throw new DomainError("conflict", `This job is already ${current.status}: only a pending or running job can be cancelled.`);
+  return jobView(current, now);
+}
+
 const CONTENT_TYPES: Record<string, string> = {
   ".csv": "text/csv; charset=utf-8",
   ".ndjson": "application/x-ndjson; charset=utf-8",

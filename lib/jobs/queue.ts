@@ -5,7 +5,7 @@ import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import type { Job, Prisma } from "@/lib/generated/prisma/client";
 
-export type JobStatus = "pending" | "processing" | "completed" | "failed";
+export type JobStatus = "pending" | "processing" | "completed" | "failed" | "cancelled";
 
 const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const newJobId = () => `job_${Array.from(crypto.randomBytes(16), (byte) => ID_ALPHABET[byte % 62]).join("")}`;

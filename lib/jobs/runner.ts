@@ -17,6 +17,13 @@ const TICK_MS = 30_000;
 const HEARTBEAT_MS = 1_000;
 const UNEXPECTED = "The job failed on the server. If it persists, check the server log.";
 
+/** Thrown by a heartbeat when the job is no longer this runner's to finish (it was cancelled): the run stops, the row stays as it is. */
+export class JobStopped extends Error {
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} is no longer processing.`);
+  }
+}
+
 interface RunnerState {
   active: Promise<void> | null;
   again: boolean;
@@ -52,17 +59,23 @@ export async function runNextJob(now = () => new Date()): Promise<boolean> {
   if (!job) return false;
   const prisma = await getPrisma();
   let beat = 0;
+  // Only a row still `processing` is written: a cancelled job keeps its status, and its run stops at the next heartbeat.
+  const stillProcessing = { id: job.id, status: "processing" };
   const heartbeat = async (progress: number, summary?: Record<string, unknown>) => {
     if (Date.now() - beat < HEARTBEAT_MS) return;
     beat = Date.now();
-    await prisma.job.update({ where: { id: job.id }, data: { progress, ...(summary && { summary: summary as Prisma.InputJsonObject }), updatedAt: new Date() } });
+    const { count } = await prisma.job.updateMany({
+      where: stillProcessing,
+      data: { progress, ...(summary && { summary: summary as Prisma.InputJsonObject }), updatedAt: new Date() },
+    });
+    if (count === 0) throw new JobStopped(job.id);
   };
   try {
     const handler = jobHandler(job.type);
     if (!handler) throw new DomainError("validation", `Unknown job type "${job.type}".`);
     const outcome = await handler.run({ job, heartbeat, now });
-    await prisma.job.update({
-      where: { id: job.id },
+    await prisma.job.updateMany({
+      where: stillProcessing,
       data: {
         status: "completed",
         progress: outcome.progress,
@@ -74,9 +87,10 @@ export async function runNextJob(now = () => new Date()): Promise<boolean> {
       },
     });
   } catch (error) {
+    if (error instanceof JobStopped) return true;
     if (!(error instanceof DomainError)) console.error(`Job ${job.id} failed:`, error);
-    await prisma.job.update({
-      where: { id: job.id },
+    await prisma.job.updateMany({
+      where: stillProcessing,
       data: { status: "failed", error: error instanceof DomainError ? error.message : UNEXPECTED, completedAt: now(), updatedAt: new Date() },
     });
   }

@@ -19,7 +19,7 @@ const DAY_MS = 86_400_000;
 export const PRUNE_BATCH = 1_000;
 const EVENT_BATCH = 200;
 
-export type PrunedTable = "hook_executions" | "events" | "mail_messages" | "account_tokens" | "sign_in_throttles" | "deleted_users" | "audit_logs";
+export type PrunedTable = "hook_executions" | "events" | "mail_messages" | "account_tokens" | "sign_in_throttles" | "deleted_users" | "jobs" | "audit_logs";
 export type PruneCounts = Record<PrunedTable, number>;
 
 /** A `timestamp` (UTC, as Prisma writes it) for an epoch in milliseconds. */
@@ -88,6 +88,17 @@ const BATCHES: Record<PrunedTable, Batch> = {
     days: "deletedUsersDays",
     limit: EVENT_BATCH,
     statement: (cutoff, limit) => purgeDeletedUsersStatement(utcTimestamp(cutoff), limit),
+  },
+  // Finished jobs only, and only once their result file is gone (the job runner removes it an hour after it finished).
+  // Fewer at a time: a bulk job takes its per-user results with it (ON DELETE CASCADE).
+  jobs: {
+    days: "jobsDays",
+    limit: EVENT_BATCH,
+    statement: (cutoff, limit) => Prisma.sql`
+      DELETE FROM jobs WHERE id IN (
+        SELECT id FROM jobs
+        WHERE status IN ('completed', 'failed', 'cancelled') AND completed_at < ${instant(cutoff)} AND result_path IS NULL
+        LIMIT ${limit} FOR UPDATE SKIP LOCKED)`,
   },
   // Last, so that a broken audit chain (which stops its pruning with an error) leaves the others pruned.
   audit_logs: {

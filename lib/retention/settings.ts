@@ -13,6 +13,8 @@ export interface RetentionSettings {
   signInThrottlesDays: number;
   /** Deleted users stay restorable this long, then are purged (their audit entries stay). */
   deletedUsersDays: number;
+  /** Finished jobs (completed, failed, cancelled) with their per-user results, counted from when they finished. */
+  jobsDays: number;
 }
 
 export function retentionSettings(): RetentionSettings {
@@ -24,5 +26,6 @@ export function retentionSettings(): RetentionSettings {
     mailDays: config.DELEGATE_RETENTION_MAIL_DAYS,
     signInThrottlesDays: config.DELEGATE_RETENTION_SIGN_IN_THROTTLES_DAYS,
     deletedUsersDays: config.DELEGATE_RETENTION_DELETED_USERS_DAYS,
+    jobsDays: config.DELEGATE_RETENTION_JOBS_DAYS,
   };
 }

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as downloadRoute from "@/app/api/v2/jobs/[id]/download/route";
+import * as cancelRoute from "@/app/api/v2/jobs/[id]/cancel/route";
 import * as jobRoute from "@/app/api/v2/jobs/[id]/route";
 import * as exportsRoute from "@/app/api/v2/jobs/users-exports/route";
 import type { Actor } from "@/lib/auth/actor";
@@ -12,6 +13,7 @@ import { DEMO_FILTER_HOOK } from "@/lib/hooks/demo-hooks";
 import { saveHook } from "@/lib/hooks/manage/save-hook";
 import { kickJobs, removeExpiredFiles, runNextJob } from "@/lib/jobs/runner";
 import { jobDownload } from "@/lib/jobs/jobs";
+import { queueJob } from "@/lib/jobs/queue";
 import { DEMO_CONNECTION } from "@/lib/seed/demo-data";
 import { useTestDatabase } from "../helpers/db";
 import { seedAndLoadAdmins, type DemoAdmin } from "../helpers/fixtures";
@@ -137,6 +139,26 @@ describe("the signed download link", () => {
     const after = await call(jobRoute.GET, "GET", { token: tokens.kelly, id: created.body.id });
     expect(after.body.location).toBeUndefined();
     expect((await download(created.body.id, params)).body).toEqual({ statusCode: 404, error: "Not Found", message: "This job's file is no longer kept (download links last an hour). Create the job again." });
+  });
+});
+
+describe("POST /api/v2/jobs/{id}/cancel", () => {
+  it("cancels a pending job, which the runner then leaves alone; a finished job is a 409, another admin's a 404", async () => {
+    const job = await queueJob(admins.kelly, "users_export", { format: "csv", sort: "email", order: "asc" });
+    try {
+      const olga = await call(cancelRoute.POST, "POST", { token: tokens.olga, id: job.id });
+      expect([olga.status, olga.body.message]).toEqual([404, "No job has this id, or it was created by another admin."]);
+      const cancelled = await call(cancelRoute.POST, "POST", { token: tokens.kelly, id: job.id });
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ id: job.id, type: "users_export", status: "cancelled", rows_exported: 0 });
+      expect(await runNextJob()).toBe(false);
+      const again = await call(cancelRoute.POST, "POST", { token: tokens.ian, id: job.id });
+      expect([again.status, again.body.message]).toEqual([409, "This job is already cancelled: only a pending or running job can be cancelled."]);
+      const read = await call(jobRoute.GET, "GET", { token: tokens.kelly, id: job.id });
+      expect([read.body.status, read.body.location]).toEqual(["cancelled", undefined]);
+    } finally {
+      await db().prisma.job.deleteMany({ where: { id: job.id } });
+    }
   });
 });
 

@@ -152,7 +152,7 @@ describe("the audit chain", () => {
 
 describe("pruning the audit chain", () => {
   const prune = (options: { batchSize?: number } = {}) =>
-    pruneExpiredRows(db().prisma, { auditDays: 400, hookExecutionsDays: 0, eventsDays: 0, mailDays: 0, signInThrottlesDays: 0, deletedUsersDays: 0 }, { now: NOW, ...options });
+    pruneExpiredRows(db().prisma, { auditDays: 400, hookExecutionsDays: 0, eventsDays: 0, mailDays: 0, signInThrottlesDays: 0, deletedUsersDays: 0, jobsDays: 0 }, { now: NOW, ...options });
 
   it("deletes the oldest entries in chain order, anchors the first kept one, and the chain still verifies", async () => {
     const rows = await entries(6, 403);

@@ -16,14 +16,14 @@ const db = useTestDatabase();
 const DAY = 86_400_000;
 const NOW = new Date("2026-12-07T12:00:00.000Z");
 /** Different for each table, so that a table pruned with another's setting fails. */
-const SETTINGS: RetentionSettings = { auditDays: 400, hookExecutionsDays: 30, eventsDays: 20, mailDays: 10, signInThrottlesDays: 1, deletedUsersDays: 15 };
+const SETTINGS: RetentionSettings = { auditDays: 400, hookExecutionsDays: 30, eventsDays: 20, mailDays: 10, signInThrottlesDays: 1, deletedUsersDays: 15, jobsDays: 25 };
 /** Just inside a retention of `days` (kept) and just outside it (deleted). */
 const inside = (days: number) => new Date(NOW.getTime() - days * DAY + 1000);
 const outside = (days: number) => new Date(NOW.getTime() - days * DAY - 1000);
 const utc = (date: Date) => Prisma.sql`(to_timestamp(${date.getTime()}::float8 / 1000) AT TIME ZONE 'UTC')`;
 
 beforeEach(async () => {
-  await db().prisma.$executeRaw`TRUNCATE audit_logs, hook_executions, events, mail_messages, account_tokens, sign_in_throttles CASCADE`;
+  await db().prisma.$executeRaw`TRUNCATE audit_logs, hook_executions, events, mail_messages, account_tokens, sign_in_throttles, jobs CASCADE`;
   // An empty audit log starts a new chain (the migration's state).
   await db().prisma.$executeRaw`UPDATE audit_chain SET seq = 0, hash = ${"0".repeat(64)}`;
 });
@@ -117,6 +117,25 @@ describe("pruning past the retention", () => {
     expect((await db().prisma.signInThrottle.findMany({ orderBy: { key: "asc" } })).map((row) => row.key)).toEqual(["email-ip:waiting", "ip:kept"]);
   });
 
+  it("deletes finished jobs past their retention, counted from when they finished; never a job under way or one whose file is kept", async () => {
+    const job = (id: string, status: string, completedAt: Date | null, resultPath: string | null = null) =>
+      db().prisma.job.create({ data: { id, type: "users_export", status, actorId: crypto.randomUUID(), createdAt: outside(60), completedAt, resultPath } });
+    await job("job_completedOutside", "completed", outside(25));
+    await job("job_failedOutside", "failed", outside(25));
+    await job("job_cancelledOutsid", "cancelled", outside(25));
+    await job("job_completedInside", "completed", inside(25));
+    await job("job_pendingOld", "pending", null);
+    await job("job_processingOld", "processing", null);
+    await job("job_fileStillKept", "completed", outside(25), "/tmp/kept.csv");
+    expect((await prune()).jobs).toBe(3);
+    expect((await db().prisma.job.findMany({ orderBy: { id: "asc" } })).map((row) => row.id)).toEqual([
+      "job_completedInside",
+      "job_fileStillKept",
+      "job_pendingOld",
+      "job_processingOld",
+    ]);
+  });
+
   it("keeps a table's rows for ever with a retention of 0 days", async () => {
     await audit(new Date("2000-01-01T00:00:00Z"));
     expect((await prune({ auditDays: 0 })).audit_logs).toBe(0);
@@ -128,7 +147,7 @@ describe("pruning past the retention", () => {
     let batches = 0;
     const stopAfterTwo = () => batches++ >= 2;
     // Only the audit log, so that every check between batches is one of its own.
-    const auditOnly = { hookExecutionsDays: 0, eventsDays: 0, mailDays: 0, signInThrottlesDays: 0, deletedUsersDays: 0 };
+    const auditOnly = { hookExecutionsDays: 0, eventsDays: 0, mailDays: 0, signInThrottlesDays: 0, deletedUsersDays: 0, jobsDays: 0 };
     expect((await prune(auditOnly, { batchSize: 2, shouldStop: stopAfterTwo })).audit_logs).toBe(4);
     expect(await db().prisma.auditLog.count()).toBe(1);
     expect((await prune({}, { batchSize: 2 })).audit_logs).toBe(1);
@@ -162,6 +181,7 @@ describe("retention settings", () => {
     "DELEGATE_RETENTION_MAIL_DAYS",
     "DELEGATE_RETENTION_SIGN_IN_THROTTLES_DAYS",
     "DELEGATE_RETENTION_DELETED_USERS_DAYS",
+    "DELEGATE_RETENTION_JOBS_DAYS",
   ];
   const withEnv = (values: Record<string, string>) => {
     for (const name of names) delete process.env[name];
@@ -172,9 +192,9 @@ describe("retention settings", () => {
   it("default to 400 days of audit, 30 of the rest and a day of sign-in throttles, each configurable", () => {
     try {
       withEnv({});
-      expect(retentionSettings()).toEqual({ auditDays: 400, hookExecutionsDays: 30, eventsDays: 30, mailDays: 30, signInThrottlesDays: 1, deletedUsersDays: 30 });
-      withEnv({ DELEGATE_RETENTION_AUDIT_DAYS: "730", DELEGATE_RETENTION_EVENTS_DAYS: "0", DELEGATE_RETENTION_DELETED_USERS_DAYS: "7" });
-      expect(retentionSettings()).toMatchObject({ auditDays: 730, eventsDays: 0, deletedUsersDays: 7 });
+      expect(retentionSettings()).toEqual({ auditDays: 400, hookExecutionsDays: 30, eventsDays: 30, mailDays: 30, signInThrottlesDays: 1, deletedUsersDays: 30, jobsDays: 30 });
+      withEnv({ DELEGATE_RETENTION_AUDIT_DAYS: "730", DELEGATE_RETENTION_EVENTS_DAYS: "0", DELEGATE_RETENTION_DELETED_USERS_DAYS: "7", DELEGATE_RETENTION_JOBS_DAYS: "90" });
+      expect(retentionSettings()).toMatchObject({ auditDays: 730, eventsDays: 0, deletedUsersDays: 7, jobsDays: 90 });
       withEnv({ DELEGATE_RETENTION_MAIL_DAYS: "-1" });
       expect(() => retentionSettings()).toThrow("DELEGATE_RETENTION_MAIL_DAYS");
     } finally {

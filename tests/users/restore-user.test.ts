@@ -169,7 +169,7 @@ describe("the restore window", () => {
     const user = await make("restore.purged@example.com");
     await deleteUser(admins.ian, user.user_id);
     const at = await deletedAt(user.user_id);
-    const settings = { auditDays: 0, hookExecutionsDays: 0, eventsDays: 0, mailDays: 0, signInThrottlesDays: 0, deletedUsersDays: 30 };
+    const settings = { auditDays: 0, hookExecutionsDays: 0, eventsDays: 0, mailDays: 0, signInThrottlesDays: 0, deletedUsersDays: 30, jobsDays: 0 };
 
     await pruneExpiredRows(db().prisma, settings, { now: new Date(at + 30 * DAY) });
     expect(await db().prisma.deletedUser.count({ where: { id: user.user_id } })).toBe(1);
