@@ -7,7 +7,8 @@ import { ToastProvider } from "@/components/ui/toast";
 import { can } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
-import { DEFAULT_CONSOLE_SETTINGS, getConsoleSettings, safeCss, stylesheetUrl } from "@/lib/hooks/console-settings";
+import { DEFAULT_CONSOLE_SETTINGS, safeCss, stylesheetUrl } from "@/lib/hooks/console-settings";
+import { consoleSettingsForPage, type PageConsoleSettings } from "@/lib/hooks/page-settings";
 import { consoleTexts } from "@/lib/hooks/console-texts";
 import { ALTERNATIVE_STYLE, STYLE_COOKIE } from "@/components/layout/style-cookie";
 
@@ -15,10 +16,10 @@ export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const actor = await requireSessionActor();
-  let settings = DEFAULT_CONSOLE_SETTINGS;
+  let settings: PageConsoleSettings = DEFAULT_CONSOLE_SETTINGS;
   let settingsError: string | null = null;
   try {
-    settings = await getConsoleSettings(actor);
+    settings = await consoleSettingsForPage(actor);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     settingsError = error.message;
@@ -65,6 +66,11 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           {settingsError && (
             <div role="alert" className="alert">
               The Settings Query Hook failed, so the console uses its default settings: {settingsError}
+            </div>
+          )}
+          {settings.languageDictionaryProblem && (
+            <div role="alert" className="alert">
+              {settings.languageDictionaryProblem}
             </div>
           )}
           {children}

@@ -84,7 +84,15 @@ const stylesheet = z
   .optional()
   .transform((css) => (typeof css === "string" ? css : ""));
 
-export const settingsHookResultSchema = z.object({
+/** DAE fetches a `languageDictionary` that is an http(s) URL; it is kept aside so that the page can fetch it. */
+function setDictionaryUrlAside(result: unknown): unknown {
+  if (!result || typeof result !== "object" || Array.isArray(result)) return result;
+  const { languageDictionary, ...rest } = result as Record<string, unknown>;
+  if (typeof languageDictionary !== "string" || !/^https?:\/\//i.test(languageDictionary.trim())) return result;
+  return { ...rest, languageDictionaryUrl: languageDictionary.trim() };
+}
+
+export const settingsHookResultSchema = z.preprocess(setDictionaryUrlAside, z.object({
   dict: z
     .object({
       title: dictText,
@@ -124,7 +132,9 @@ export const settingsHookResultSchema = z.object({
   altcss: stylesheet,
   errorTranslator: z.string().max(10_000).nullish(),
   languageDictionary: languageDictionarySchema.nullish(),
-});
+  /** A `languageDictionary` given as an http(s) URL: the console fetches it (lib/hooks/page-settings.ts). */
+  languageDictionaryUrl: z.string().max(2_000).optional(),
+}));
 export type ConsoleSettings = z.infer<typeof settingsHookResultSchema>;
 
 export const DEFAULT_CONSOLE_SETTINGS: ConsoleSettings = settingsHookResultSchema.parse({});

@@ -1,6 +1,6 @@
 import type { Actor } from "@/lib/auth/actor";
 import { DomainError } from "@/lib/errors";
-import { getConsoleSettings } from "./console-settings";
+import { consoleSettingsForPage } from "./page-settings";
 import { runHookOnThread } from "./sandbox-threads";
 
 const MAX_MESSAGE_CHARS = 2_000;
@@ -13,7 +13,7 @@ const MAX_MESSAGE_CHARS = 2_000;
 export async function translateErrorMessage(actor: Actor, message: string): Promise<string> {
   let settings;
   try {
-    settings = await getConsoleSettings(actor);
+    settings = await consoleSettingsForPage(actor);
   } catch (error) {
     if (error instanceof DomainError) return message;
     throw error;

@@ -4,7 +4,8 @@ import { loadActor } from "@/lib/auth/actor";
 import { requestInfoFrom } from "@/lib/auth/request-info";
 import { getAuthSecret } from "@/lib/auth/secret";
 import { getConfig } from "@/lib/config";
-import { getConsoleSettings, stylesheetOrigins } from "@/lib/hooks/console-settings";
+import { stylesheetOrigins } from "@/lib/hooks/console-settings";
+import { consoleSettingsForPage } from "@/lib/hooks/page-settings";
 import { loadActiveHook } from "@/lib/hooks/execute";
 
 /**
@@ -25,7 +26,7 @@ export async function consoleStyleOrigins(request: NextRequest): Promise<string[
   if (!token?.sub || typeof token.sessionGeneration !== "number") return [];
   try {
     const actor = await loadActor(token.sub, "console", requestInfoFrom(request.headers), undefined, token.sessionGeneration);
-    return stylesheetOrigins(await getConsoleSettings(actor));
+    return stylesheetOrigins(await consoleSettingsForPage(actor));
   } catch {
     return [];
   }

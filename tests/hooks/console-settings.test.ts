@@ -41,7 +41,11 @@ describe("console texts (languageDictionary)", () => {
     expect(texts.usersTitle).toBe("Utilisateurs");
     expect(texts.createUserButtonText).toBe("Create user");
     expect(texts.logoutMenuItemText).toBe("Sign out");
-    expect(consoleTexts(settings({ languageDictionary: "https://cdn.example.com/fr.json" }).languageDictionary)).toEqual(CONSOLE_TEXT_DEFAULTS);
+    // A URL is set aside for the page to fetch (tests/hooks/page-settings.test.ts); other strings stand for no dictionary.
+    const fromUrl = settings({ languageDictionary: " https://cdn.example.com/fr.json" });
+    expect([fromUrl.languageDictionary, fromUrl.languageDictionaryUrl]).toEqual([undefined, "https://cdn.example.com/fr.json"]);
+    expect(consoleTexts(settings({ languageDictionary: "fr" }).languageDictionary)).toEqual(CONSOLE_TEXT_DEFAULTS);
+    expect(settings({ languageDictionary: "fr" }).languageDictionaryUrl).toBeUndefined();
     expect(consoleTexts(undefined)).toEqual(CONSOLE_TEXT_DEFAULTS);
   });
 

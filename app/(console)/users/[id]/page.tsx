@@ -17,7 +17,8 @@ import { listConnections } from "@/lib/connections/connections";
 import { requireSessionActor } from "@/lib/auth/session";
 import { membershipOptionsForForm } from "@/lib/departments/memberships";
 import { DomainError } from "@/lib/errors";
-import { formUserFields, getConsoleSettings, readProperty } from "@/lib/hooks/console-settings";
+import { formUserFields, readProperty } from "@/lib/hooks/console-settings";
+import { consoleSettingsForPage } from "@/lib/hooks/page-settings";
 import { consoleTexts } from "@/lib/hooks/console-texts";
 import { displayColumns } from "@/lib/hooks/display-columns";
 import { profileRows, type DefaultProfileRow } from "@/lib/hooks/user-field-views";
@@ -55,7 +56,7 @@ export default async function UserPage({ params }: Props) {
   const [auditView, membershipOptions, settings, signIns, granted, states, connections] = await Promise.all([
     listUserAuditEntries(actor, user),
     membershipOptionsForForm(actor),
-    getConsoleSettings(actor).catch(() => null),
+    consoleSettingsForPage(actor).catch(() => null),
     listRecentSignIns(actor, user),
     listGrantedApplications(actor, user),
     accountStates([user.user_id]),

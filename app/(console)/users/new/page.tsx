@@ -6,7 +6,8 @@ import { requireSessionActor } from "@/lib/auth/session";
 import { listConnections } from "@/lib/connections/connections";
 import { membershipOptionsForForm } from "@/lib/departments/memberships";
 import { DomainError } from "@/lib/errors";
-import { formUserFields, getConsoleSettings } from "@/lib/hooks/console-settings";
+import { formUserFields } from "@/lib/hooks/console-settings";
+import { consoleSettingsForPage } from "@/lib/hooks/page-settings";
 import { consoleTexts } from "@/lib/hooks/console-texts";
 
 export const metadata = { title: "Create user · Users · Delegate" };
@@ -19,7 +20,7 @@ export default async function NewUserPage() {
   const [allConnections, memberships, settings] = await Promise.all([
     listConnections({ databaseOnly: true }),
     membershipOptionsForForm(actor),
-    getConsoleSettings(actor).catch((error: unknown) => {
+    consoleSettingsForPage(actor).catch((error: unknown) => {
       if (error instanceof DomainError) return error;
       throw error;
     }),
