@@ -7,6 +7,7 @@ import type { PasswordChangeTicketInput } from "@/lib/schemas/account";
 import type { UserAction } from "@/lib/users/access";
 import { loadUserFor } from "@/lib/users/get-user";
 import type { UserProfile } from "@/lib/users/profile";
+import type { AlsoInTransaction } from "@/lib/users/update-user";
 import { composeAccountMail } from "./compose-mail";
 import { accountLinksInsert, newAccountLink, revokeOpenLinks, type AccountLinkKind } from "./tokens";
 
@@ -27,6 +28,7 @@ interface LinkRequest {
   markEmailVerified?: boolean;
   /** Refuses the request for this user (after the access check). */
   precondition?: (user: UserProfile, passwordSet: boolean) => string | null;
+  also?: AlsoInTransaction;
 }
 
 /**
@@ -68,6 +70,7 @@ async function issueLink(actor: Actor, userId: string, request: LinkRequest): Pr
             ...(request.markEmailVerified ? { mark_email_as_verified: true } : {}),
           },
         });
+        await request.also?.(tx);
       })
       .catch(mapPrismaError);
     return { url, expiresAt: link.expiresAt, mailId: mail?.id ?? null };
@@ -87,8 +90,8 @@ export function resendInvitation(actor: Actor, userId: string): Promise<IssuedLi
 }
 
 /** DAE's "Send password reset email" (Access Hook action `reset:password`). */
-export function sendPasswordResetEmail(actor: Actor, userId: string): Promise<IssuedLink> {
-  return issueLink(actor, userId, { kind: "password_reset", action: "reset:password", auditAction: "user.send_password_reset", sendMail: true });
+export function sendPasswordResetEmail(actor: Actor, userId: string, also?: AlsoInTransaction): Promise<IssuedLink> {
+  return issueLink(actor, userId, { kind: "password_reset", action: "reset:password", auditAction: "user.send_password_reset", sendMail: true, also });
 }
 
 /** DAE's "Send verification email" (Access Hook action `send:verification-email`); Auth0's jobs/verification-email. */

@@ -1,4 +1,5 @@
 import type { Job } from "@/lib/generated/prisma/client";
+import { usersBulkJob } from "./users-bulk-job";
 import { usersExportJob } from "./users-export-job";
 
 /** What a job's run hands back to the runner, which stores it on the job row as `completed`. */
@@ -30,7 +31,7 @@ export interface JobHandler {
   view(job: Job): Record<string, unknown>;
 }
 
-const HANDLERS: readonly JobHandler[] = [usersExportJob];
+const HANDLERS: readonly JobHandler[] = [usersExportJob, usersBulkJob];
 
 export function jobHandler(type: string): JobHandler | undefined {
   return HANDLERS.find((handler) => handler.type === type);

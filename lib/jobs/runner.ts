@@ -68,7 +68,11 @@ export async function runNextJob(now = () => new Date()): Promise<boolean> {
       where: stillProcessing,
       data: { progress, ...(summary && { summary: summary as Prisma.InputJsonObject }), updatedAt: new Date() },
     });
-    if (count === 0) throw new JobStopped(job.id);
+    if (count === 0) {
+      // Cancelled: its counts as they are now, so that the job says what it did before it stopped.
+      await prisma.job.updateMany({ where: { id: job.id, status: "cancelled" }, data: { progress, ...(summary && { summary: summary as Prisma.InputJsonObject }) } });
+      throw new JobStopped(job.id);
+    }
   };
   try {
     const handler = jobHandler(job.type);

@@ -8,6 +8,7 @@ import { notFound } from "@/lib/errors";
 import { enqueueUserEvents } from "@/lib/events/enqueue";
 import { revokeOidcStateStatement } from "@/lib/oidc/revoke";
 import { loadVersionedUserFor } from "./get-user";
+import type { AlsoInTransaction } from "./update-user";
 import { assertExpectedVersion, staleUserError, type ExpectedVersions } from "./user-version";
 
 /**
@@ -17,7 +18,7 @@ import { assertExpectedVersion, staleUserError, type ExpectedVersions } from "./
  * restore window (lib/users/deleted-users.ts). Its application sessions end, so a restore does not bring
  * them back; its API tokens and open account links go with it (foreign keys).
  */
-export async function deleteUser(actor: Actor, userId: string, expected?: ExpectedVersions): Promise<void> {
+export async function deleteUser(actor: Actor, userId: string, expected?: ExpectedVersions, also?: AlsoInTransaction): Promise<void> {
   await auditFailures(actor, { action: "user.delete", targetUserId: userId }, async () => {
     requirePermission(actor, "users:write");
     const { user, version } = await loadVersionedUserFor(actor, userId, "delete:user");
@@ -40,6 +41,7 @@ export async function deleteUser(actor: Actor, userId: string, expected?: Expect
       await assertAnAdministratorRemains(tx);
       await enqueueUserEvents(tx, actor, { kind: "delete", user }, tenant);
       await recordAudit(tx, actor, { action: "user.delete", targetUserId: userId, targetEmail: user.email });
+      await also?.(tx);
     });
   });
 }

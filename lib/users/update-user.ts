@@ -51,8 +51,17 @@ function auditAction(input: UpdateUserInput): string {
   return single[keys[0]] ?? "user.update";
 }
 
-export async function updateUser(actor: Actor, userId: string, input: UpdateUserInput, expected?: ExpectedVersions): Promise<UserProfile> {
-  return (await updateVersionedUser(actor, userId, input, expected)).user;
+/** Writes more in the transaction of a change (a bulk job's result for the user: both commit or neither). */
+export type AlsoInTransaction = (tx: Prisma.TransactionClient) => Promise<unknown>;
+
+export async function updateUser(
+  actor: Actor,
+  userId: string,
+  input: UpdateUserInput,
+  expected?: ExpectedVersions,
+  also?: AlsoInTransaction,
+): Promise<UserProfile> {
+  return (await updateVersionedUser(actor, userId, input, expected, also)).user;
 }
 
 /**
@@ -65,6 +74,7 @@ export async function updateVersionedUser(
   userId: string,
   input: UpdateUserInput,
   expected?: ExpectedVersions,
+  also?: AlsoInTransaction,
 ): Promise<VersionedUser> {
   const action = auditAction(input);
   return auditFailures(actor, { action, targetUserId: userId, details: { fields: Object.keys(input) } }, async () => {
@@ -134,6 +144,7 @@ export async function updateVersionedUser(
             ...(addressMail ? { mail_id: addressMail.mailId, mail_kind: addressMail.kind } : {}),
           },
         });
+        await also?.(tx);
         return updated;
       })
       .catch((error: unknown) => refuseStaleWrite(error, userId, expected));
