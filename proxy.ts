@@ -34,9 +34,11 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 
   let policy: string | null = null;
   if (!isApi) {
-    policy = contentSecurityPolicy(newNonce(), {
+    // The nonce also names this page view: the layout and page share the proxy's Settings Query Hook run.
+    const nonce = newNonce();
+    policy = contentSecurityPolicy(nonce, {
       development: process.env.NODE_ENV === "development",
-      styleOrigins: await consoleStyleOrigins(request),
+      styleOrigins: await consoleStyleOrigins(request, nonce),
     });
     // Next.js reads the nonce from the request's policy and puts it on the scripts it renders.
     requestHeaders.set("content-security-policy", policy);

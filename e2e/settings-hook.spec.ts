@@ -10,9 +10,17 @@ import { ADMINS, confirmIn, pasteIntoEditor, signIn, toast } from "./fixtures";
  * her create form and no Name column (search: false), while Ian's console keeps its defaults.
  */
 
-/** Serves one stylesheet that gives the page's body a 7 px top border, on 127.0.0.1 at a free port. */
+/**
+ * Serves a stylesheet that gives the page's body a 7 px top border and a language dictionary (DAE fetches a
+ * `languageDictionary` URL; Delegate's server does), on 127.0.0.1 at a free port.
+ */
 async function stylesheetServer(): Promise<{ origin: string; close: () => Promise<void> }> {
-  const server = http.createServer((_request, response) => {
+  const server = http.createServer((request, response) => {
+    if (request.url === "/fr.json") {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ usersTitle: "Utilisateurs", createUserButtonText: "Nouvel utilisateur" }));
+      return;
+    }
     response.writeHead(200, { "content-type": "text/css" });
     response.end("body { border-top: 7px solid rgb(1, 2, 3); }");
   });
@@ -25,14 +33,15 @@ async function stylesheetServer(): Promise<{ origin: string; close: () => Promis
   };
 }
 
-const settingsHook = (origin: string) => `function (ctx, callback) {
+const settingsHook = (origin: string, marker: string) => `function (ctx, callback) {
   var department = (ctx.request.user.app_metadata || {}).department;
   if (department !== 'Finance') return callback(null, {});
+  console.log('${marker}');
   callback(null, {
     css: '${origin}/finance.css',
-    languageDictionary: { usersTitle: 'Utilisateurs', createUserButtonText: 'Nouvel utilisateur' },
+    languageDictionary: '${origin}/fr.json',
     userFields: [
-      { property: 'user_metadata.job_title', label: 'Job title', create: { type: 'text' } },
+      { property: 'user_metadata.job_title', label: 'Job title', create: { type: 'text' }, search: { sort: true } },
       { property: 'name', search: false }
     ]
   });
@@ -56,8 +65,9 @@ test("a Settings Query Hook's stylesheet, texts and user fields reach the consol
     await page.goto("/hooks/settings");
     await expect(page.getByRole("heading", { name: "Settings Query Hook", level: 1 })).toBeVisible();
     await expect(page.locator(".monaco-editor .view-lines")).toContainText("function");
-    await pasteIntoEditor(page, settingsHook(sheet.origin));
-    await expect(page.locator(".monaco-editor .view-lines")).toContainText("Nouvel utilisateur");
+    const marker = `settings run ${Date.now()}`;
+    await pasteIntoEditor(page, settingsHook(sheet.origin, marker));
+    await expect(page.locator(".monaco-editor .view-lines")).toContainText("fr.json");
     await page.getByRole("button", { name: "Deploy", exact: true }).click();
     await confirmIn(page, "Deploy without previewing its impact?", "Deploy without preview");
     await expect(toast(page)).toContainText(/^Deployed as version \d+\.$/);
@@ -77,6 +87,10 @@ test("a Settings Query Hook's stylesheet, texts and user fields reach the consol
     await expect(kelly.getByRole("link", { name: "Nouvel utilisateur" })).toBeVisible();
     await expect(kelly.getByRole("columnheader", { name: "Email" })).toBeVisible();
     await expect(kelly.getByRole("columnheader", { name: "Name" })).toHaveCount(0);
+    // The Job title column sorts (search.sort), by the metadata path.
+    await kelly.getByRole("columnheader", { name: /Job title/ }).getByRole("link").click();
+    await expect(kelly).toHaveURL(/[?&]sort=user_metadata\.job_title(&|$)/);
+    await expect(kelly.getByRole("columnheader", { name: /Job title/ })).toHaveAttribute("aria-sort", "ascending");
     // A stylesheet from an origin the result does not name is refused by the policy.
     await kelly.evaluate((href) => {
       const link = document.createElement("link");
@@ -91,6 +105,16 @@ test("a Settings Query Hook's stylesheet, texts and user fields reach the consol
     await kelly.getByRole("link", { name: "Nouvel utilisateur" }).click();
     await expect(kelly.getByRole("textbox", { name: "Job title" })).toBeVisible();
     await expect(kelly.getByRole("textbox", { name: "Name", exact: true })).toHaveCount(0);
+
+    // One page view runs the hook once: the proxy (for the policy), the layout and the page share the run.
+    const runs = async () => {
+      await page.goto("/hooks/settings");
+      return page.getByRole("table", { name: /Recent executions/ }).getByRole("row").filter({ hasText: marker }).count();
+    };
+    const before = await runs();
+    await kelly.goto("/users");
+    await expect(kelly.getByRole("heading", { name: "Utilisateurs", level: 1 })).toBeVisible();
+    expect(await runs()).toBe(before + 1);
 
     // Ian's console (IT) keeps the defaults: no stylesheet origin, the Name column, no Job title.
     const ians = await page.goto("/users");

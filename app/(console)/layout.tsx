@@ -8,6 +8,7 @@ import { can } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
 import { DEFAULT_CONSOLE_SETTINGS, safeCss, stylesheetUrl } from "@/lib/hooks/console-settings";
+import { pageViewId } from "@/lib/http/page-view";
 import { consoleSettingsForPage, type PageConsoleSettings } from "@/lib/hooks/page-settings";
 import { consoleTexts } from "@/lib/hooks/console-texts";
 import { ALTERNATIVE_STYLE, STYLE_COOKIE } from "@/components/layout/style-cookie";
@@ -19,7 +20,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   let settings: PageConsoleSettings = DEFAULT_CONSOLE_SETTINGS;
   let settingsError: string | null = null;
   try {
-    settings = await consoleSettingsForPage(actor);
+    settings = await consoleSettingsForPage(actor, await pageViewId());
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     settingsError = error.message;

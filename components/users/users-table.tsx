@@ -60,7 +60,9 @@ export function UsersTable({
   return (
     <div className="table-wrap">
       <table>
-        <caption className="visually-hidden">Users, sorted by {input.sort.replace("_", " ")}</caption>
+        <caption className="visually-hidden">
+          Users, sorted by {columns.find((column) => column.property === input.sort)?.label ?? input.sort.replace("_", " ")}
+        </caption>
         <thead>
           <tr>
             {manage && (
@@ -74,11 +76,15 @@ export function UsersTable({
             {!hidden.has("memberships") && <th scope="col">Memberships</th>}
             {!hidden.has("created_at") && <SortHeader field="created_at" label="Created" input={input} />}
             {!hidden.has("last_login") && <SortHeader field="last_login" label="Last login" input={input} />}
-            {columns.map((column) => (
-              <th scope="col" key={column.property}>
-                {column.label}
-              </th>
-            ))}
+            {columns.map((column) =>
+              column.sortable ? (
+                <SortHeader key={column.property} field={column.property} label={column.label} input={input} />
+              ) : (
+                <th scope="col" key={column.property}>
+                  {column.label}
+                </th>
+              ),
+            )}
             <th scope="col">Status</th>
             {manage && (
               <th scope="col">

@@ -39,7 +39,10 @@ const QUERY_DESCRIPTIONS: Record<string, string> = {
   q: "The same as `search`, under the Management API's name. Send one of the two.",
   connection: "Only users of this connection (by name).",
   membership: "Only users with this membership (department).",
-  sort: "The field to sort by; users without a value come last.",
+  sort:
+    "The field to sort by: email, name, created_at, last_login (indexed), or updated_at, username, given_name, family_name, " +
+    "phone_number, logins_count, app_metadata.<path> / user_metadata.<path> (up to five levels; metadata sorts as text). " +
+    "Users without a value come last.",
   order: "Sort direction.",
   page: "The page, from 1.",
   per_page: "Users per page.",

@@ -13,7 +13,7 @@ const MAX_MESSAGE_CHARS = 2_000;
 export async function translateErrorMessage(actor: Actor, message: string): Promise<string> {
   let settings;
   try {
-    settings = await consoleSettingsForPage(actor);
+    settings = await consoleSettingsForPage(actor, null);
   } catch (error) {
     if (error instanceof DomainError) return message;
     throw error;

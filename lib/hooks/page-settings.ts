@@ -9,12 +9,13 @@ import { fetchLanguageDictionary } from "./language-dictionary-url";
 /*
  * One Settings Query Hook run per page view, as DAE asks it once per page load. A console page is rendered
  * by the proxy (its Content-Security-Policy needs the stylesheet origins), the layout and the page, each
- * asking within milliseconds of the others: they share one run for a few seconds, keyed by the deployed
- * code and the hook's whole input (the admin's profile and the locale), so a deploy or a profile change is
- * a new run at once. Creating and updating users do not use this: they always run the hook.
+ * asking in turn: they share one run, keyed by the page view (the request's CSP nonce, lib/http/page-view.ts),
+ * the deployed code and the hook's whole input (the admin's profile and the locale). Without a page view
+ * (creating and updating users, tests) every call runs the hook.
  */
 
-const SHARED_FOR_MS = 5_000;
+/** A page view is rendered within this; the entry is then dropped. */
+const SHARED_FOR_MS = 30_000;
 const KEPT_RUNS = 500;
 
 export type PageConsoleSettings = ConsoleSettings & {
@@ -36,11 +37,14 @@ async function settingsWithDictionary(actor: Actor, locale: string): Promise<Pag
   };
 }
 
-/** The Settings Query Hook's answer for rendering a console page (the defaults without a hook); throws its error as getConsoleSettings. */
-export async function consoleSettingsForPage(actor: Actor, locale = "en", now = Date.now()): Promise<PageConsoleSettings> {
+/**
+ * The Settings Query Hook's answer for rendering a console page (the defaults without a hook), shared by the
+ * proxy, layout and page of one page view; throws the hook's error as getConsoleSettings does.
+ */
+export async function consoleSettingsForPage(actor: Actor, pageView: string | null, locale = "en", now = Date.now()): Promise<PageConsoleSettings> {
   const hook = await loadActiveHook("settings");
-  if (!hook || currentEvaluation()) return settingsWithDictionary(actor, locale);
-  const key = crypto.createHash("sha256").update(JSON.stringify([hook.code, hook.timeoutMs, hookRequest(actor), locale])).digest("base64url");
+  if (!hook || !pageView || currentEvaluation()) return settingsWithDictionary(actor, locale);
+  const key = crypto.createHash("sha256").update(JSON.stringify([pageView, hook.code, hook.timeoutMs, hookRequest(actor), locale])).digest("base64url");
   const shared = runs();
   const kept = shared.get(key);
   if (kept && kept.expires > now) return kept.settings;

@@ -6,6 +6,8 @@ export interface FieldView {
   label: string;
   /** A `display` function string (run in the sandbox on the server); without one the stored value is shown. */
   display?: string;
+  /** The list sorts by this column's property (DAE's `search.sort`). */
+  sortable?: boolean;
 }
 
 /** The users list's own columns a user field can hide (`search: false`) or replace (a column of its property). */
@@ -56,6 +58,7 @@ export function listColumns(settings: ConsoleSettings): { columns: FieldView[]; 
       property: field.property,
       label: fieldLabel(settings, { property: field.property, label: merged.label ?? field.label }),
       display: functionString(merged.display ?? field.display),
+      ...(merged.sort === true && { sortable: true }),
       order: merged.listOrder ?? 1000,
     });
   }

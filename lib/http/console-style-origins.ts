@@ -12,10 +12,11 @@ import { loadActiveHook } from "@/lib/hooks/execute";
  * The stylesheet origins the signed-in admin's Settings Query Hook names (`css`, `altcss`), for the
  * page's Content-Security-Policy; none without a session, for a session that no longer holds, or when
  * the hook fails (the console then uses its default settings). Only a page's document needs them: the
- * Flight requests of client navigations and server actions never load a stylesheet under their own policy.
+ * Flight requests of client navigations, prefetches and server actions, icons and other fetches never load a
+ * stylesheet under their own policy.
  */
-export async function consoleStyleOrigins(request: NextRequest): Promise<string[]> {
-  if (request.headers.has("rsc") || request.headers.has("next-action")) return [];
+export async function consoleStyleOrigins(request: NextRequest, pageView: string): Promise<string[]> {
+  if (!isDocumentRequest(request.headers)) return [];
   const secureCookie = getConfig().publicUrl.startsWith("https://");
   // next-auth's session cookie (split into .0, .1, … when large); without one there is no admin to ask for.
   const cookieName = secureCookie ? "__Secure-next-auth.session-token" : "next-auth.session-token";
@@ -26,8 +27,18 @@ export async function consoleStyleOrigins(request: NextRequest): Promise<string[
   if (!token?.sub || typeof token.sessionGeneration !== "number") return [];
   try {
     const actor = await loadActor(token.sub, "console", requestInfoFrom(request.headers), undefined, token.sessionGeneration);
-    return stylesheetOrigins(await consoleSettingsForPage(actor));
+    return stylesheetOrigins(await consoleSettingsForPage(actor, pageView));
   } catch {
     return [];
   }
+}
+
+/**
+ * A browser's request for a page document: `Sec-Fetch-Dest: document` (every current browser sends it; the
+ * proxy does not see Next.js's own Flight headers), or, from a client without Fetch Metadata, one that accepts HTML.
+ */
+export function isDocumentRequest(headers: Headers): boolean {
+  if (headers.has("rsc") || headers.has("next-action")) return false;
+  const destination = headers.get("sec-fetch-dest");
+  return destination !== null ? destination === "document" : (headers.get("accept") ?? "").includes("text/html");
 }

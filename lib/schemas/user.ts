@@ -97,6 +97,16 @@ export const updateUserSchema = z
 export type UpdateUserInput = z.infer<typeof updateUserSchema>;
 
 export const USER_SORT_FIELDS = ["email", "name", "created_at", "last_login"] as const;
+/** What else a column can sort by: the user fields a Settings Query Hook's list column may show with `sort: true`. */
+const SORTABLE_PROPERTY = /^(?:updated_at|username|given_name|family_name|phone_number|logins_count|(?:app|user)_metadata(?:\.[A-Za-z0-9_-]{1,64}){1,5})$/;
+const userSortSchema = z
+  .string()
+  .trim()
+  .max(400)
+  .refine((sort) => (USER_SORT_FIELDS as readonly string[]).includes(sort) || SORTABLE_PROPERTY.test(sort), {
+    message: "sort must be email, name, created_at, last_login, updated_at, username, given_name, family_name, phone_number, logins_count, or app_metadata.<path> / user_metadata.<path>.",
+  });
+export type UserSort = z.infer<typeof userSortSchema>;
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 
 /** A search: a plain word (substring) or a query in Auth0's user-search syntax (lib/users/query). */
@@ -109,7 +119,7 @@ export const userListFieldsSchema = z.object({
   q: searchSchema,
   connection: textSchema().trim().max(200).optional().transform((s) => s || undefined),
   membership: textSchema().trim().max(100).optional().transform((s) => s || undefined),
-  sort: z.enum(USER_SORT_FIELDS).default("email"),
+  sort: userSortSchema.default("email"),
   order: z.enum(["asc", "desc"]).default("asc"),
 });
 

@@ -9,6 +9,7 @@ import { DEFAULT_EXPORT_COLUMNS, exportFieldSource, type ExportField, type Expor
 import { readableRows } from "./access";
 import { userListConditions, userVisibilityCondition } from "./list-users";
 import type { UserProfile } from "./profile";
+import { sortColumn } from "./list-sort";
 import { profileColumns } from "./profile-columns";
 
 /*
@@ -62,13 +63,6 @@ export function lineWriter(format: ExportUsersInput["format"], columns: Column[]
   return (row) => `{${columns.map((column, index) => keys[index] + JSON.stringify(column.value(row) ?? null)).join(",")}}\n`;
 }
 
-const SORT: Record<ExportUsersInput["sort"], { column: Prisma.Sql; cast: Prisma.Sql; nullable: boolean }> = {
-  email: { column: Prisma.sql`u.email`, cast: Prisma.sql`text`, nullable: false },
-  name: { column: Prisma.sql`u.name`, cast: Prisma.sql`text`, nullable: true },
-  created_at: { column: Prisma.sql`u.created_at`, cast: Prisma.sql`timestamp`, nullable: false },
-  last_login: { column: Prisma.sql`u.last_login`, cast: Prisma.sql`timestamp`, nullable: true },
-};
-
 interface Cursor {
   key: string | null;
   id: string;
@@ -76,7 +70,7 @@ interface Cursor {
 
 /** Rows after the cursor in the list's order (nulls last, then by id). */
 function afterCursor(input: ExportUsersInput, cursor: Cursor): Prisma.Sql {
-  const { column, cast, nullable } = SORT[input.sort];
+  const { column, cast, nullable } = sortColumn(input.sort);
   if (cursor.key === null) return Prisma.sql`(${column} IS NULL AND u.id > ${cursor.id}::uuid)`;
   const key = Prisma.sql`${cursor.key}::${cast}`;
   const beyond = input.order === "desc" ? Prisma.sql`${column} < ${key}` : Prisma.sql`${column} > ${key}`;
@@ -85,9 +79,6 @@ function afterCursor(input: ExportUsersInput, cursor: Cursor): Prisma.Sql {
   const ties = Prisma.sql`(${beyond} OR (${column} = ${key} AND u.id > ${cursor.id}::uuid))`;
   return nullable ? Prisma.sql`(${ties} OR ${column} IS NULL)` : Prisma.sql`(${bound} AND ${ties})`;
 }
-
-const cursorKey = (input: ExportUsersInput, row: ExportRow): string | null =>
-  input.sort === "email" ? row.email : input.sort === "name" ? row.name : input.sort === "created_at" ? row.created_at : row.last_login;
 
 export interface UserExportOptions {
   batchSize?: number;
@@ -129,7 +120,7 @@ export async function exportUsers(actor: Actor, input: ExportUsersInput, options
   // The Access Hook gets whole profiles; otherwise the metadata documents are read only when a field needs them.
   const selected = profileColumns(accessHook || columns.some((c) => c.metadata) ? "read" : "empty");
   const writeLine = lineWriter(format, columns);
-  const { column, nullable } = SORT[input.sort];
+  const { column, nullable } = sortColumn(input.sort);
   // The list's order; NULLS LAST only where there can be nulls, so that `email DESC` scans its index backwards.
   const direction = Prisma.sql`${input.order === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`} ${nullable ? Prisma.sql`NULLS LAST` : Prisma.empty}`;
 
@@ -139,15 +130,15 @@ export async function exportUsers(actor: Actor, input: ExportUsersInput, options
     let written = 0;
     for (;;) {
       const where = cursor ? [...conditions, afterCursor(input, cursor)] : conditions;
-      const rows: ExportRow[] = await db.query<ExportRow>(Prisma.sql`
-        SELECT ${selected}
+      const rows: (ExportRow & { sort_key: string | null })[] = await db.query<ExportRow & { sort_key: string | null }>(Prisma.sql`
+        SELECT ${selected}, ${column}::text AS sort_key
         FROM users u JOIN connections c ON c.id = u.connection_id
         ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}
         ORDER BY ${column} ${direction}, u.id
         LIMIT ${batchSize}`);
       if (rows.length === 0) return;
       const last = rows[rows.length - 1];
-      cursor = { key: cursorKey(input, last), id: last.user_id };
+      cursor = { key: last.sort_key, id: last.user_id };
       const readable = accessHook ? (await readableRows(actor, rows)).users : rows;
       const room = input.limit === undefined ? readable.length : Math.min(readable.length, input.limit - written);
       if (room > 0) {

@@ -7,6 +7,7 @@ import { runActiveHook } from "@/lib/hooks/execute";
 import { filterHookResultSchema, filterRestrictionToSql } from "@/lib/hooks/user-filter";
 import type { ListUsersInput } from "@/lib/schemas/user";
 import { readableRows } from "./access";
+import { sortColumn } from "./list-sort";
 import { looksLikeUserQuery, userQueryCondition, UserQueryError } from "./query";
 import type { UserProfile } from "./profile";
 import { profileColumns } from "./profile-columns";
@@ -32,13 +33,6 @@ export interface UserPage {
 }
 
 const escapeLike = (term: string) => term.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-const ORDER_COLUMNS: Record<ListUsersInput["sort"], Prisma.Sql> = {
-  email: Prisma.sql`u.email`,
-  name: Prisma.sql`u.name`,
-  created_at: Prisma.sql`u.created_at`,
-  last_login: Prisma.sql`u.last_login`,
-};
 
 /**
  * The admin's search as one SQL condition: a query in Auth0's user-search syntax when it names a
@@ -113,7 +107,8 @@ export async function listUsers(actor: Actor, input: ListUsersInput, options: { 
   const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
   // NULLS LAST only where there can be nulls: `created_at DESC NULLS LAST` cannot scan the btree index backwards
   // (1.2 s for page 1 of a million users), `created_at DESC` can.
-  const nulls = input.sort === "name" || input.sort === "last_login" ? Prisma.sql`NULLS LAST` : Prisma.empty;
+  const order = sortColumn(input.sort);
+  const nulls = order.nullable ? Prisma.sql`NULLS LAST` : Prisma.empty;
   const direction = Prisma.sql`${input.order === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`} ${nulls}`;
   const from = Prisma.sql`FROM users u JOIN connections c ON c.id = u.connection_id ${where}`;
 
@@ -121,7 +116,7 @@ export async function listUsers(actor: Actor, input: ListUsersInput, options: { 
   const [listed, countRows] = await Promise.all([
     db.query<UserProfile>(Prisma.sql`
       SELECT ${profileColumns()} ${from}
-      ORDER BY ${ORDER_COLUMNS[input.sort]} ${direction}, u.id
+      ORDER BY ${order.column} ${direction}, u.id
       LIMIT ${input.per_page} OFFSET ${(input.page - 1) * input.per_page}`),
     // Counting stops one row past the bound: a million matches cost no more than the bound does.
     db.query<{ total: bigint | number | string }>(Prisma.sql`SELECT count(*) AS total FROM (SELECT 1 ${from} LIMIT ${countBound + 1}) AS bounded`),

@@ -68,7 +68,7 @@ const settingsRuns = () => db().prisma.hookExecution.count({ where: { kind: "set
 describe("a languageDictionary given as a URL", () => {
   it("is fetched and replaces the console texts", async () => {
     await deploySettingsHook(`function (ctx, cb) { cb(null, { languageDictionary: '${base}/fr.json', dict: { title: 'Finance' } }); }`);
-    const settings = await consoleSettingsForPage(admins.kelly, "en", Date.parse("2026-12-07T10:00:00Z"));
+    const settings = await consoleSettingsForPage(admins.kelly, null, "en");
     expect(settings.languageDictionaryProblem).toBeUndefined();
     expect(settings.dict.title).toBe("Finance");
     const texts = consoleTexts(settings.languageDictionary);
@@ -84,7 +84,7 @@ describe("a languageDictionary given as a URL", () => {
     ["/over-limit.json", "it is larger than 256 KB"],
   ])("that cannot be used (%s) leaves the default texts and says why, keeping the rest of the result", async (file, problem) => {
     await deploySettingsHook(`function (ctx, cb) { cb(null, { languageDictionary: '${base}${file}', dict: { title: 'Finance' } }); }`);
-    const settings = await consoleSettingsForPage(admins.kelly, "en", Date.parse("2026-12-07T10:00:00Z"));
+    const settings = await consoleSettingsForPage(admins.kelly, null, "en");
     expect(settings.languageDictionaryProblem).toBe(
       `The Settings Query Hook's languageDictionary ${base}${file} could not be used: ${problem}. The console shows its default texts.`,
     );
@@ -123,26 +123,32 @@ describe("one Settings Query Hook run per page view", () => {
   // A run that logs is recorded on the Hooks page: one row per run.
   const loggingHook = (title: string) => `function (ctx, cb) { console.log('settings for', ctx.request.user.email); cb(null, { dict: { title: '${title}' } }); }`;
 
-  it("is shared by the proxy, the layout and the page, for five seconds", async () => {
+  it("is shared by the proxy, the layout and the page of one page view, and not by the next one", async () => {
     await deploySettingsHook(loggingHook("One"));
     const start = Date.parse("2026-12-07T11:00:00Z");
     const before = await settingsRuns();
-    const [a, b, c] = await Promise.all([0, 1, 4_999].map((later) => consoleSettingsForPage(admins.kelly, "en", start + later)));
+    const [a, b, c] = await Promise.all([0, 1, 29_999].map((later) => consoleSettingsForPage(admins.kelly, "view-1", "en", start + later)));
     expect([a.dict.title, b.dict.title, c.dict.title]).toEqual(["One", "One", "One"]);
     expect((await settingsRuns()) - before).toBe(1);
-    await consoleSettingsForPage(admins.kelly, "en", start + 5_000);
+    await consoleSettingsForPage(admins.kelly, "view-2", "en", start + 2);
     expect((await settingsRuns()) - before).toBe(2);
+    // A page view is over after 30 s: its entry is gone.
+    await consoleSettingsForPage(admins.kelly, "view-1", "en", start + 30_000);
+    expect((await settingsRuns()) - before).toBe(3);
   });
 
-  it("is not shared between admins, nor across a deploy", async () => {
+  it("is not shared without a page view, between admins, nor across a deploy", async () => {
     await deploySettingsHook(loggingHook("Two"));
     const start = Date.parse("2026-12-07T12:00:00Z");
     const before = await settingsRuns();
-    await consoleSettingsForPage(admins.kelly, "en", start);
-    await consoleSettingsForPage(admins.olga, "en", start);
+    await consoleSettingsForPage(admins.kelly, null, "en", start);
+    await consoleSettingsForPage(admins.kelly, null, "en", start);
     expect((await settingsRuns()) - before).toBe(2);
+    await consoleSettingsForPage(admins.kelly, "view-3", "en", start);
+    await consoleSettingsForPage(admins.olga, "view-3", "en", start);
+    expect((await settingsRuns()) - before).toBe(4);
     await deploySettingsHook(loggingHook("Three"));
-    expect((await consoleSettingsForPage(admins.kelly, "en", start + 1)).dict.title).toBe("Three");
-    expect((await settingsRuns()) - before).toBe(3);
+    expect((await consoleSettingsForPage(admins.kelly, "view-3", "en", start + 1)).dict.title).toBe("Three");
+    expect((await settingsRuns()) - before).toBe(5);
   });
 });

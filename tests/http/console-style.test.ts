@@ -47,8 +47,10 @@ async function sessionCookie(admin: Actor, generationOffset = 0): Promise<string
   return `next-auth.session-token=${token}`;
 }
 
-async function styleSrc(headers: Record<string, string>): Promise<string | undefined> {
-  const response = await proxy(new NextRequest("http://console.test/users", { headers: { host: "console.test", ...headers } }));
+/** `null` leaves a header out (the request of a client without Fetch Metadata has no Sec-Fetch-Dest). */
+async function styleSrc(headers: Record<string, string | null>): Promise<string | undefined> {
+  const sent = Object.entries({ host: "console.test", "sec-fetch-dest": "document", ...headers }).filter((entry): entry is [string, string] => entry[1] !== null);
+  const response = await proxy(new NextRequest("http://console.test/users", { headers: sent }));
   return response.headers
     .get("content-security-policy")
     ?.split("; ")
@@ -67,8 +69,19 @@ describe("the console's style-src", () => {
   it("adds nothing for a session that has ended, a Flight request, or a failing hook", async () => {
     expect(await styleSrc({ cookie: await sessionCookie(admins.kelly, -1) })).toBe("style-src 'self' 'unsafe-inline'");
     expect(await styleSrc({ cookie: await sessionCookie(admins.kelly), rsc: "1" })).toBe("style-src 'self' 'unsafe-inline'");
+    // Prefetches and client navigations (the proxy does not see Next.js's Flight headers), and the icon: no document.
+    expect(await styleSrc({ cookie: await sessionCookie(admins.kelly), "sec-fetch-dest": "empty" })).toBe("style-src 'self' 'unsafe-inline'");
+    expect(await styleSrc({ cookie: await sessionCookie(admins.kelly), "sec-fetch-dest": "image" })).toBe("style-src 'self' 'unsafe-inline'");
     await install("function (ctx, callback) { callback(new Error('styles are down')); }");
     expect(await styleSrc({ cookie: await sessionCookie(admins.kelly) })).toBe("style-src 'self' 'unsafe-inline'");
+  });
+
+  it("takes a request without Fetch Metadata for a document when it accepts HTML", async () => {
+    const withoutMetadata = { cookie: await sessionCookie(admins.kelly), "sec-fetch-dest": null };
+    expect(await styleSrc({ ...withoutMetadata, accept: "text/html,application/xhtml+xml" })).toBe(
+      "style-src 'self' 'unsafe-inline' https://cdn.example.com https://alt.example.org:8443",
+    );
+    expect(await styleSrc({ ...withoutMetadata, accept: "*/*" })).toBe("style-src 'self' 'unsafe-inline'");
   });
 
   it("adds nothing for a stylesheet given as CSS text or as a plain-http address that is not local", async () => {

@@ -100,7 +100,7 @@ describe("exporting the users list", () => {
   });
 
   it("keeps the list's order for every sort, nulls last, across batches of two", async () => {
-    for (const sort of ["email", "name", "created_at", "last_login"] as const) {
+    for (const sort of ["email", "name", "created_at", "last_login", "user_metadata.address.city", "app_metadata.department", "logins_count"] as const) {
       for (const order of ["asc", "desc"] as const) {
         const listed = await listUsers(admins.aud, listUsersSchema.parse({ sort, order, per_page: 100 }));
         const lines = ndjson((await exported(admins.aud, { format: "json", fields: [{ name: "user_id" }], sort, order }, 2)).text);
@@ -114,6 +114,11 @@ describe("exporting the users list", () => {
       // Users who never signed in come last, among themselves in the order of their ids.
       expect(byLogin.slice(0, 2)).toEqual(logged);
       expect(byLogin.slice(2).sort()).toEqual(["fin.ann@export.test", "hr.cat@export.test"]);
+    }
+    // A metadata path (a Settings Query Hook's sortable column): the one user with a value first, either way.
+    for (const order of ["asc", "desc"]) {
+      const query = { format: "json", fields: [{ name: "email" }], sort: "user_metadata.country", order, q: "email:*@export.test" };
+      expect(ndjson((await exported(admins.aud, query, 1)).text)[0]).toEqual({ email: "fin.bob@export.test" });
     }
   });
 

@@ -23,10 +23,11 @@ beforeAll(async () => {
   await prisma.user.createMany({
     data: [
       // Sorting: names, creation and last login in deliberately different orders, with nulls.
-      { ...base, email: "s1@sorting.test", name: "Bravo", createdAt: day("2025-01-02"), lastLogin: day("2026-02-01") },
-      { ...base, email: "s2@sorting.test", name: "Alpha", createdAt: day("2025-01-03"), lastLogin: null },
-      { ...base, email: "s3@sorting.test", name: null, createdAt: day("2025-01-01"), lastLogin: day("2026-03-01") },
-      { ...base, email: "s4@sorting.test", name: "Charlie", createdAt: day("2025-01-04"), lastLogin: day("2026-01-01") },
+      // The metadata, username and sign-in counts are what a Settings Query Hook's sortable columns show.
+      { ...base, email: "s1@sorting.test", name: "Bravo", createdAt: day("2025-01-02"), lastLogin: day("2026-02-01"), username: "delta", loginsCount: 5, userMetadata: { team: { code: "b" } }, appMetadata: { cost_center: "200" } },
+      { ...base, email: "s2@sorting.test", name: "Alpha", createdAt: day("2025-01-03"), lastLogin: null, loginsCount: 0, userMetadata: { team: { code: "a" } }, appMetadata: { cost_center: "1000" } },
+      { ...base, email: "s3@sorting.test", name: null, createdAt: day("2025-01-01"), lastLogin: day("2026-03-01"), username: "alpha", loginsCount: 12, appMetadata: { cost_center: "300" } },
+      { ...base, email: "s4@sorting.test", name: "Charlie", createdAt: day("2025-01-04"), lastLogin: day("2026-01-01"), username: "bravo", loginsCount: 7, userMetadata: { team: { code: "c" } } },
       // LIKE wildcards and the escape character must be matched literally.
       { ...base, email: "percent@wild.test", name: "100% Real" },
       { ...base, email: "hundred@wild.test", name: "100 Percent Fake" },
@@ -122,6 +123,15 @@ describe("listUsers: sorting", () => {
     ["created_at", "desc", ["s4", "s2", "s1", "s3"]],
     ["last_login", "asc", ["s4", "s1", "s3", "s2"]],
     ["last_login", "desc", ["s3", "s1", "s4", "s2"]],
+    ["user_metadata.team.code", "asc", ["s2", "s1", "s4", "s3"]],
+    ["user_metadata.team.code", "desc", ["s4", "s1", "s2", "s3"]],
+    // Metadata sorts as text, as stored: "1000" before "200".
+    ["app_metadata.cost_center", "asc", ["s2", "s1", "s3", "s4"]],
+    ["app_metadata.cost_center", "desc", ["s3", "s1", "s2", "s4"]],
+    ["username", "asc", ["s3", "s4", "s1", "s2"]],
+    ["username", "desc", ["s1", "s4", "s3", "s2"]],
+    ["logins_count", "asc", ["s2", "s1", "s4", "s3"]],
+    ["logins_count", "desc", ["s3", "s4", "s1", "s2"]],
   ] as const)("sorts by %s %s, users without a value last", async (sort, direction, expected) => {
     expect(await order(sort, direction)).toEqual(expected);
   });
@@ -166,9 +176,16 @@ describe("listUsers: pages", () => {
   });
 
   it("refuses other page sizes, page 0 and unknown sort fields", () => {
-    for (const query of [{ per_page: 20 }, { per_page: 1000 }, { page: 0 }, { page: "x" }, { sort: "password_hash" }, { order: "up" }]) {
+    for (const query of [{ per_page: 20 }, { per_page: 1000 }, { page: 0 }, { page: "x" }, { sort: "password_hash" }, { order: "up" }, { sort: "app_metadata" }, { sort: "app_metadata.a b" }, { sort: "app_metadata.a.b.c.d.e.f" }, { sort: "app_metadata.a'" }]) {
       expect(listUsersSchema.safeParse(query).success).toBe(false);
     }
+  });
+
+  it("accepts a metadata path five levels deep, the deepest a column sorts by", () => {
+    expect(listUsersSchema.parse({ sort: "app_metadata.a.b.c.d.e" }).sort).toBe("app_metadata.a.b.c.d.e");
+    expect(listUsersSchema.safeParse({ sort: "app_metadata.a.b.c.d.e.f" }).error?.issues[0]?.message).toBe(
+      "sort must be email, name, created_at, last_login, updated_at, username, given_name, family_name, phone_number, logins_count, or app_metadata.<path> / user_metadata.<path>.",
+    );
   });
 
   it("returns an empty page past the end, with the total", async () => {

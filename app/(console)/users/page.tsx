@@ -11,6 +11,7 @@ import { requireSessionActor } from "@/lib/auth/session";
 import { listConnections } from "@/lib/connections/connections";
 import { listMembershipOptions } from "@/lib/departments/memberships";
 import { DomainError, fromZodError } from "@/lib/errors";
+import { pageViewId } from "@/lib/http/page-view";
 import { consoleSettingsForPage } from "@/lib/hooks/page-settings";
 import { consoleTexts } from "@/lib/hooks/console-texts";
 import { displayColumns } from "@/lib/hooks/display-columns";
@@ -37,7 +38,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
     ),
     listConnections(),
     listMembershipOptions(actor).catch(() => []),
-    consoleSettingsForPage(actor).catch(() => null),
+    consoleSettingsForPage(actor, await pageViewId()).catch(() => null),
   ]);
   const { page, error: listError } = listing;
   // A search the query parser refuses is shown at the search box, not as a list that matched nothing.

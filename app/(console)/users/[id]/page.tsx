@@ -18,6 +18,7 @@ import { requireSessionActor } from "@/lib/auth/session";
 import { membershipOptionsForForm } from "@/lib/departments/memberships";
 import { DomainError } from "@/lib/errors";
 import { formUserFields, readProperty } from "@/lib/hooks/console-settings";
+import { pageViewId } from "@/lib/http/page-view";
 import { consoleSettingsForPage } from "@/lib/hooks/page-settings";
 import { consoleTexts } from "@/lib/hooks/console-texts";
 import { displayColumns } from "@/lib/hooks/display-columns";
@@ -56,7 +57,7 @@ export default async function UserPage({ params }: Props) {
   const [auditView, membershipOptions, settings, signIns, granted, states, connections] = await Promise.all([
     listUserAuditEntries(actor, user),
     membershipOptionsForForm(actor),
-    consoleSettingsForPage(actor).catch(() => null),
+    consoleSettingsForPage(actor, await pageViewId()).catch(() => null),
     listRecentSignIns(actor, user),
     listGrantedApplications(actor, user),
     accountStates([user.user_id]),

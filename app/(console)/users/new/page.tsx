@@ -7,6 +7,7 @@ import { listConnections } from "@/lib/connections/connections";
 import { membershipOptionsForForm } from "@/lib/departments/memberships";
 import { DomainError } from "@/lib/errors";
 import { formUserFields } from "@/lib/hooks/console-settings";
+import { pageViewId } from "@/lib/http/page-view";
 import { consoleSettingsForPage } from "@/lib/hooks/page-settings";
 import { consoleTexts } from "@/lib/hooks/console-texts";
 
@@ -20,7 +21,7 @@ export default async function NewUserPage() {
   const [allConnections, memberships, settings] = await Promise.all([
     listConnections({ databaseOnly: true }),
     membershipOptionsForForm(actor),
-    consoleSettingsForPage(actor).catch((error: unknown) => {
+    consoleSettingsForPage(actor, await pageViewId()).catch((error: unknown) => {
       if (error instanceof DomainError) return error;
       throw error;
     }),
