@@ -4,6 +4,7 @@ import { clearAllMemos } from "@/lib/cache/memo";
 import { runHookDraft } from "@/lib/hooks/manage/run-hook-draft";
 import { saveHook } from "@/lib/hooks/manage/save-hook";
 import type { DomainError } from "@/lib/errors";
+import { checkHookResult } from "@/lib/hooks/execute";
 import { filterHookResultSchema, filterRestrictionToSql, userFilterSchema } from "@/lib/hooks/user-filter";
 import { listUsersSchema } from "@/lib/schemas/user";
 import { listUsers } from "@/lib/users/list-users";
@@ -82,9 +83,48 @@ describe("the Filter Hook's JSON filter", () => {
     expect(await visibleWith({ field: "user_metadata.level", equals: "3.5" })).toEqual(emails(["ines"]));
     expect(await visibleWith({ field: "user_metadata.level", in: [3.5, "3"] })).toEqual(emails(["grace", "hugo", "ines"]));
     expect(await visibleWith({ field: "user_metadata.vip", equals: true })).toEqual(emails(["grace", "hugo"]));
+    // false (the boolean and its text) is its own value, also through the index's containment prefilter.
+    expect(await visibleWith({ field: "user_metadata.vip", equals: false })).toEqual(emails(["ines"]));
+    expect(await visibleWith({ field: "user_metadata.vip", in: [false, "true"] })).toEqual(emails(["grace", "hugo", "ines"]));
+    expect(await visibleWith({ field: "user_metadata.level", in: [3] })).toEqual(emails(["grace", "hugo"]));
     expect(await visibleWith({ field: "user_metadata.tags", equals: "x" })).toEqual(emails(["hugo"]));
     expect(await visibleWith({ field: "user_metadata.tags", equals: '["x"]' })).toEqual(emails(["grace"]));
     expect(await visibleWith({ field: "user_metadata.big", equals: "12345678901234567890" })).toEqual(emails(["grace"]));
+  });
+
+  it("accepts a field only as a whole name or a metadata path of one to five segments", () => {
+    const message =
+      "field must be email, username, name, given_name, family_name, connection, blocked, email_verified, memberships, or app_metadata.<path> / user_metadata.<path>";
+    for (const field of ["xemail", "emailx", "email.x", "app_metadata", "app_metadata.", "user_metadata.a.b.c.d.e.f", "app_metadata.a b", "xapp_metadata.a"]) {
+      expect(userFilterSchema.safeParse({ field, equals: "x" }).error?.issues[0]?.message, field).toBe(message);
+    }
+    for (const field of ["email", "memberships", "app_metadata.a", "user_metadata.a.b.c.d.e", "app_metadata.cost-center_2"]) {
+      expect(userFilterSchema.safeParse({ field, equals: "x" }).success, field).toBe(true);
+    }
+  });
+
+  it("takes and / or of one to twenty filters", () => {
+    const one = { field: "email", equals: "a@example.com" };
+    for (const combine of ["and", "or"]) {
+      expect(userFilterSchema.safeParse({ [combine]: [one, one] }).success, combine).toBe(true);
+      expect(userFilterSchema.safeParse({ [combine]: Array(20).fill(one) }).success, combine).toBe(true);
+      expect(userFilterSchema.safeParse({ [combine]: Array(21).fill(one) }).success, combine).toBe(false);
+      expect(userFilterSchema.safeParse({ [combine]: [] }).success, combine).toBe(false);
+    }
+    expect(filterHookResultSchema.parse({ or: [one, { and: [one] }] })).toEqual({ kind: "json", filter: { or: [one, { and: [one] }] } });
+  });
+
+  it("says what is wrong with a result it cannot use, and where", () => {
+    const check = (result: unknown) => {
+      const checked = checkHookResult("filter", filterHookResultSchema, result);
+      return checked.ok ? "accepted" : checked.message;
+    };
+    expect(check({ query: 5 })).toBe("Filter Hook returned an invalid result at query: query must be a string in Auth0's user-search syntax.");
+    expect(check("email:(")).toMatch(/^Filter Hook returned an invalid result: the query "email:\(" cannot be used: /);
+    expect(check({ or: [{ field: "email", equals: "a" }, { field: "nope", equals: 1 }] })).toMatch(/^Filter Hook returned an invalid result at or\.1/);
+    expect(check([{ query: "email:a" }])).toMatch(/^Filter Hook returned an invalid result/);
+    expect(filterHookResultSchema.parse({ query: null })).toBeNull();
+    expect(filterHookResultSchema.parse({ query: "email:a", other: 1 })).toMatchObject({ kind: "query", query: "email:a" });
   });
 
   it("refuses unknown fields and malformed filters", () => {
