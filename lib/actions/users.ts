@@ -1,12 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import type { Actor } from "@/lib/auth/actor";
-import { translateErrorMessage } from "@/lib/hooks/error-translator";
-import { bulkBlockUsersSchema, bulkDeleteUsersSchema, createUserFormSchema, updateUserSchema } from "@/lib/schemas/user";
-import { blockUsers } from "@/lib/users/block-users";
-import type { BulkUserResult } from "@/lib/users/bulk";
-import { deleteUsers } from "@/lib/users/delete-users";
+import { createUserFormSchema, updateUserSchema } from "@/lib/schemas/user";
 import { createUser } from "@/lib/users/create-user";
 import { signOutEverywhere } from "@/lib/oidc/revoke";
 import { deleteUser } from "@/lib/users/delete-user";
@@ -48,18 +43,3 @@ export const restoreUserAction = adminAction(z.object({ user_id: userIdSchema })
 export const signOutEverywhereAction = adminAction(z.object({ user_id: userIdSchema }), async (actor, { user_id }) => {
   return signOutEverywhere(actor, user_id);
 });
-
-/** Each user's refusal worded by the Settings Query Hook's errorTranslator, as a single action's error is. */
-async function translated(actor: Actor, results: BulkUserResult[]): Promise<BulkUserResult[]> {
-  return Promise.all(
-    results.map(async (result) => (result.ok ? result : { ...result, message: await translateErrorMessage(actor, result.message) })),
-  );
-}
-
-export const bulkBlockUsersAction = adminAction(bulkBlockUsersSchema, async (actor, input) =>
-  translated(actor, await blockUsers(actor, input)),
-);
-
-export const bulkDeleteUsersAction = adminAction(bulkDeleteUsersSchema, async (actor, input) =>
-  translated(actor, await deleteUsers(actor, input)),
-);

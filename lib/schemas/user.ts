@@ -146,18 +146,3 @@ export const listDeletedUsersSchema = z.object({
   per_page: z.coerce.number().int().min(10).max(100).default(50),
 });
 export type ListDeletedUsersInput = z.infer<typeof listDeletedUsersSchema>;
-
-/** At most one page of the users list (its largest page size) in one bulk action. */
-export const BULK_USERS_MAX = 100;
-const bulkUserIdsSchema = z
-  .array(textSchema().min(1, "Say which user."), { error: "Choose the users." })
-  .min(1, "Choose at least one user.")
-  .max(BULK_USERS_MAX, `Choose at most ${BULK_USERS_MAX} users at once.`);
-
-/** Block or unblock the chosen users, each as its own single-user change. */
-export const bulkBlockUsersSchema = z.object({ user_ids: bulkUserIdsSchema, blocked: z.boolean() });
-export type BulkBlockUsersInput = z.infer<typeof bulkBlockUsersSchema>;
-
-/** Delete the chosen users, each as its own single-user delete. */
-export const bulkDeleteUsersSchema = z.object({ user_ids: bulkUserIdsSchema });
-export type BulkDeleteUsersInput = z.infer<typeof bulkDeleteUsersSchema>;

@@ -4,18 +4,20 @@ import type { Actor } from "@/lib/auth/actor";
 import { clearAllMemos } from "@/lib/cache/memo";
 import type { DomainError } from "@/lib/errors";
 import { saveHook } from "@/lib/hooks/manage/save-hook";
-import { bulkBlockUsersSchema, bulkDeleteUsersSchema, createUserSchema } from "@/lib/schemas/user";
+import { listJobResults } from "@/lib/jobs/job-results";
+import { kickJobs } from "@/lib/jobs/runner";
+import { createUsersBulkJob } from "@/lib/jobs/users-bulk-job";
+import { createUserSchema } from "@/lib/schemas/user";
+import { usersBulkJobSchema, type BulkAction } from "@/lib/schemas/user-bulk";
 import { DEMO_CONNECTION } from "@/lib/seed/demo-data";
-import { blockUsers } from "@/lib/users/block-users";
 import { createUser } from "@/lib/users/create-user";
-import { deleteUsers } from "@/lib/users/delete-users";
 import { useTestDatabase } from "../helpers/db";
 import { seedAndLoadAdmins, type DemoAdmin } from "../helpers/fixtures";
 
 /*
- * Issue 12 item 12: bulk Block/Unblock/Delete from the users list. Each user goes through the single
- * action (the Access Hook with that user and action, the self and administrator rules); the results are
- * per user, and one refusal does not stop the others.
+ * Issue 12 item 12, run as jobs since issue 14: bulk Block/Unblock/Delete from the users list. Each user goes
+ * through the single action (the Access Hook with that user and action, the self and administrator rules);
+ * the results are per user, and one refusal does not stop the others.
  */
 
 const db = useTestDatabase();
@@ -47,6 +49,15 @@ async function newUser(prefix: string, blocked = false) {
   return user;
 }
 
+/** Runs a bulk job over the ids to its end; its results sorted by user id (the job's own order). */
+async function runBulk(actor: Actor, action: BulkAction, userIds: string[]) {
+  const job = await createUsersBulkJob(actor, usersBulkJobSchema.parse({ action, user_ids: userIds }));
+  await kickJobs();
+  const { results } = await listJobResults(actor, job.id, { from: 0, take: 1000 });
+  return results.map(({ user_id, status, message }) => (status === "done" ? { user_id, ok: true } : { user_id, ok: false, message }));
+}
+const byId = <T extends { user_id: string }>(rows: T[]) => [...rows].sort((a, b) => a.user_id.localeCompare(b.user_id));
+
 const blockedOf = async (id: string) => (await db().prisma.user.findUnique({ where: { id }, select: { blocked: true } }))?.blocked;
 
 describe("bulk block and unblock", () => {
@@ -54,24 +65,26 @@ describe("bulk block and unblock", () => {
     const allowed = await newUser("allowed");
     const refused = await newUser("refused");
     const missing = randomUUID();
-    const results = await blockUsers(admins.ian, { user_ids: [allowed.user_id, refused.user_id, admins.ian.id, missing, allowed.user_id], blocked: true });
-    expect(results).toEqual([
+    const results = await runBulk(admins.ian, "block", [allowed.user_id, refused.user_id, admins.ian.id, missing, allowed.user_id]);
+    expect(results).toEqual(byId([
       { user_id: allowed.user_id, ok: true },
       { user_id: refused.user_id, ok: false, message: `asked block:user for ${refused.email}` },
       { user_id: admins.ian.id, ok: false, message: "You cannot block yourself." },
       { user_id: missing, ok: false, message: "The user does not exist or you cannot see it." },
-    ]);
+    ]));
     expect([await blockedOf(allowed.user_id), await blockedOf(refused.user_id), await blockedOf(admins.ian.id)]).toEqual([true, false, false]);
   });
 
   it("asks the Access Hook unblock:user to unblock, and records an audit entry per user", async () => {
     const allowed = await newUser("allowed", true);
     const refused = await newUser("refused", true);
-    const results = await blockUsers(admins.ian, { user_ids: [refused.user_id, allowed.user_id], blocked: false });
-    expect(results).toEqual([
-      { user_id: refused.user_id, ok: false, message: `asked unblock:user for ${refused.email}` },
-      { user_id: allowed.user_id, ok: true },
-    ]);
+    const results = await runBulk(admins.ian, "unblock", [refused.user_id, allowed.user_id]);
+    expect(results).toEqual(
+      byId([
+        { user_id: refused.user_id, ok: false, message: `asked unblock:user for ${refused.email}` },
+        { user_id: allowed.user_id, ok: true },
+      ]),
+    );
     expect([await blockedOf(allowed.user_id), await blockedOf(refused.user_id)]).toEqual([false, true]);
     const entries = await db().prisma.auditLog.findMany({
       where: { action: "user.unblock", targetUserId: { in: [allowed.user_id, refused.user_id] } },
@@ -88,7 +101,7 @@ describe("bulk block and unblock", () => {
 
   it("refuses an Auditor the whole batch before any user is touched", async () => {
     const user = await newUser("allowed");
-    const error = await blockUsers(admins.aud, { user_ids: [user.user_id], blocked: true }).catch((e: DomainError) => e);
+    const error = await runBulk(admins.aud, "block", [user.user_id]).catch((e: DomainError) => e);
     expect(error).toMatchObject({ status: 403 });
     expect(await blockedOf(user.user_id)).toBe(false);
   });
@@ -99,13 +112,13 @@ describe("bulk delete", () => {
     const allowed = await newUser("allowed");
     const refused = await newUser("refused");
     const missing = randomUUID();
-    const results = await deleteUsers(admins.ian, { user_ids: [allowed.user_id, refused.user_id, admins.ian.id, missing] });
-    expect(results).toEqual([
+    const results = await runBulk(admins.ian, "delete", [allowed.user_id, refused.user_id, admins.ian.id, missing]);
+    expect(results).toEqual(byId([
       { user_id: allowed.user_id, ok: true },
       { user_id: refused.user_id, ok: false, message: `asked delete:user for ${refused.email}` },
       { user_id: admins.ian.id, ok: false, message: "You cannot delete your own account." },
       { user_id: missing, ok: false, message: "The user does not exist or you cannot see it." },
-    ]);
+    ]));
     const left = await db().prisma.user.findMany({ where: { id: { in: [allowed.user_id, refused.user_id, admins.ian.id] } }, select: { id: true } });
     expect(left.map((u) => u.id).sort()).toEqual([refused.user_id, admins.ian.id].sort());
   });
@@ -114,14 +127,14 @@ describe("bulk delete", () => {
 describe("the bulk input", () => {
   it.each([
     ["no user", 0, "Choose at least one user."],
-    ["101 users", 101, "Choose at most 100 users at once."],
+    ["10,001 users", 10_001, "Choose at most 10,000 users by id, or send query for every user of the list."],
   ])("refuses %s", (_, count, message) => {
     const ids = Array.from({ length: count }, () => randomUUID());
-    expect(bulkDeleteUsersSchema.safeParse({ user_ids: ids }).error?.issues[0]?.message).toBe(message);
-    expect(bulkBlockUsersSchema.safeParse({ user_ids: ids, blocked: true }).error?.issues[0]?.message).toBe(message);
+    expect(usersBulkJobSchema.safeParse({ action: "delete", user_ids: ids }).error?.issues[0]?.message).toBe(message);
   });
 
-  it("takes 100 users", () => {
-    expect(bulkDeleteUsersSchema.safeParse({ user_ids: Array.from({ length: 100 }, () => randomUUID()) }).success).toBe(true);
+  it("takes 10,000 ids, each user once, in order of id", () => {
+    const ids = Array.from({ length: 9_999 }, () => randomUUID());
+    expect(usersBulkJobSchema.parse({ action: "block", user_ids: [...ids, ids[0].toUpperCase()] }).user_ids).toEqual([...ids].sort());
   });
 });

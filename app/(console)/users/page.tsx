@@ -150,7 +150,17 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
         </p>
       )}
       {/* Bulk results stay on screen after a refresh that empties the list. */}
-      {canWrite ? <BulkUserActions hasRows={page.users.length > 0}>{list}</BulkUserActions> : list}
+      {canWrite ? (
+        <BulkUserActions
+          pageRows={page.users.length}
+          scope={{ query: { search: input.search, q: input.q, connection: input.connection, membership: input.membership }, total: page.total, totalExact: page.total_exact }}
+          membershipOptions={memberships}
+        >
+          {list}
+        </BulkUserActions>
+      ) : (
+        list
+      )}
     </>
   );
 }
