@@ -1,6 +1,7 @@
 import { sendPasswordResetEmail } from "@/lib/account/admin-links";
 import type { Actor } from "@/lib/auth/actor";
 import { getDatabase, getPrisma } from "@/lib/db/client";
+import { DomainError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { UsersBulkJobInput } from "@/lib/schemas/user-bulk";
 import { readableRows } from "./access";
@@ -112,7 +113,20 @@ export async function bulkUserAction(actor: Actor, input: UsersBulkJobInput, use
       const current = row ? membershipsOf({ app_metadata: row.appMetadata as Record<string, unknown> }) : [];
       const memberships =
         input.action === "add_membership" ? [...new Set([...current, input.membership!])] : current.filter((m) => m !== input.membership);
-      await updateVersionedUser(actor, userId, { memberships }, row ? [row.version] : undefined, also);
+      const adding = input.action === "add_membership";
+      // The Write Hook decides what is stored: a change it did not keep is refused, never reported as done.
+      const kept: AlsoInTransaction = async (tx) => {
+        const after = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { appMetadata: true } });
+        const has = membershipsOf({ app_metadata: after.appMetadata as Record<string, unknown> }).includes(input.membership!);
+        if (has !== adding) {
+          throw new DomainError(
+            "hook",
+            `The Write Hook did not keep this change: ${input.membership} is ${has ? "still" : "not"} among the user's memberships after it ran. Nothing was changed.`,
+          );
+        }
+        await also(tx);
+      };
+      await updateVersionedUser(actor, userId, { memberships }, row ? [row.version] : undefined, kept);
       return;
     }
   }

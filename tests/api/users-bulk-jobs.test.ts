@@ -177,6 +177,23 @@ describe("each user through the single action's checks", () => {
     expect(await memberships(ids.bob)).toEqual(["Finance", "Legal"]);
   });
 
+  it("refuses a membership change the Write Hook does not keep, and changes nothing for that user", async () => {
+    const { tag, ids } = await makeUsers({ ann: ["HR"], bob: ["Finance"] });
+    // Like the seed's hook, it stores one department: the first membership sent.
+    const firstOnly = "function (ctx, cb) { cb(null, { app_metadata: { memberships: ctx.payload.memberships.slice(0, 1) } }); }";
+    await withHook("write", firstOnly, async () => {
+      const { job } = await startAndFinish(tokens.ian, { action: "add_membership", membership: "HR", user_ids: Object.values(ids) });
+      expect(job).toMatchObject({ status: "completed", summary: { done: 1, failed: 1, total: 2 } });
+      expect(await resultLines(tokens.ian, job.id)).toEqual([
+        `ann@${tag}.bulk.test: done`,
+        `bob@${tag}.bulk.test: failed (The Write Hook did not keep this change: HR is not among the user's memberships after it ran. Nothing was changed.)`,
+      ]);
+    });
+    const stored = await db().prisma.user.findUniqueOrThrow({ where: { id: ids.bob } });
+    expect(stored.appMetadata).toEqual({ memberships: ["Finance"] });
+    expect(await db().prisma.auditLog.count({ where: { targetUserId: ids.bob, result: "success" } })).toBe(0);
+  });
+
   it("sends password reset mails, each audited like the single action", async () => {
     const { tag, ids } = await makeUsers({ ann: ["HR"], bob: ["HR"] });
     const { job } = await startAndFinish(tokens.ian, { action: "send_password_reset", user_ids: Object.values(ids) });
