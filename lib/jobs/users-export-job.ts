@@ -48,7 +48,11 @@ export const usersExportJob: JobHandler = {
     });
     const file = path.join(jobFilesDir(), `${job.id}.${input.format === "csv" ? "csv" : "ndjson"}`);
     await fs.promises.mkdir(jobFilesDir(), { recursive: true });
-    await pipeline(Readable.from(exported.chunks), fs.createWriteStream(`${file}.part`));
+    // A cancelled or failed export leaves no partial file behind.
+    await pipeline(Readable.from(exported.chunks), fs.createWriteStream(`${file}.part`)).catch(async (error: unknown) => {
+      await fs.promises.rm(`${file}.part`, { force: true });
+      throw error;
+    });
     await fs.promises.rename(`${file}.part`, file);
     // Whole seconds: the link carries its expiry in seconds.
     const expiresAt = new Date(Math.floor((now().getTime() + DOWNLOAD_LINK_TTL_MS) / 1000) * 1000);

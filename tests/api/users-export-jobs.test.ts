@@ -11,9 +11,10 @@ import { openApiDocument } from "@/lib/api/openapi";
 import { clearAllMemos } from "@/lib/cache/memo";
 import { DEMO_FILTER_HOOK } from "@/lib/hooks/demo-hooks";
 import { saveHook } from "@/lib/hooks/manage/save-hook";
-import { kickJobs, removeExpiredFiles, runNextJob } from "@/lib/jobs/runner";
+import { JobStopped, kickJobs, removeExpiredFiles, runNextJob } from "@/lib/jobs/runner";
+import { usersExportJob } from "@/lib/jobs/users-export-job";
 import { jobDownload } from "@/lib/jobs/jobs";
-import { queueJob } from "@/lib/jobs/queue";
+import { jobFilesDir, queueJob } from "@/lib/jobs/queue";
 import { DEMO_CONNECTION } from "@/lib/seed/demo-data";
 import { useTestDatabase } from "../helpers/db";
 import { seedAndLoadAdmins, type DemoAdmin } from "../helpers/fixtures";
@@ -156,6 +157,20 @@ describe("POST /api/v2/jobs/{id}/cancel", () => {
       expect([again.status, again.body.message]).toEqual([409, "This job is already cancelled: only a pending or running job can be cancelled."]);
       const read = await call(jobRoute.GET, "GET", { token: tokens.kelly, id: job.id });
       expect([read.body.status, read.body.location]).toEqual(["cancelled", undefined]);
+    } finally {
+      await db().prisma.job.deleteMany({ where: { id: job.id } });
+    }
+  });
+});
+
+describe("a cancelled export", () => {
+  it("stops at its next heartbeat and leaves no partial file", async () => {
+    const job = await queueJob(admins.ian, "users_export", { format: "csv", sort: "email", order: "asc" });
+    try {
+      const stopped = new JobStopped(job.id);
+      const run = usersExportJob.run({ job, heartbeat: async () => Promise.reject(stopped), now: () => new Date() });
+      await expect(run).rejects.toBe(stopped);
+      expect(fs.readdirSync(jobFilesDir()).filter((file) => file.startsWith(job.id))).toEqual([]);
     } finally {
       await db().prisma.job.deleteMany({ where: { id: job.id } });
     }
