@@ -15,6 +15,7 @@ export type DomainErrorCode =
   | "precondition_failed"
   | "unprocessable"
   | "rate_limited"
+  | "too_large"
   | "hook";
 
 const STATUS: Record<DomainErrorCode, number> = {
@@ -27,6 +28,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   precondition_failed: 412,
   unprocessable: 422,
   rate_limited: 429,
+  too_large: 413,
 };
 
 export type FieldErrors = Record<string, string>;

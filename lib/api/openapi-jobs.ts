@@ -75,7 +75,7 @@ export const jobsPaths = {
       summary: "A job's status",
       description: "For the admin who created the job, or an Administrator; for anyone else a 404, as for a job that does not exist.",
       responses: {
-        200: { description: "The job.", content: { "application/json": { schema: { oneOf: [ref("UsersExportJob"), ref("UsersBulkJob")] } } } },
+        200: { description: "The job.", content: { "application/json": { schema: { oneOf: [ref("UsersExportJob"), ref("UsersBulkJob"), ref("UsersImportJob")] } } } },
         401: error("Unauthorized"),
         404: error("NotFound"),
       },
@@ -90,7 +90,7 @@ export const jobsPaths = {
       description:
         "For the admin who created the job, or an Administrator (anyone else gets a 404). The job's `status` becomes `cancelled`; a " +
         "running job stops within a second, and what it had already done stays done. A job that has finished is a 409.",
-      responses: { 200: { description: "The cancelled job.", content: { "application/json": { schema: { oneOf: [ref("UsersExportJob"), ref("UsersBulkJob")] } } } }, 401: error("Unauthorized"), 404: error("NotFound"), 409: error("Conflict") },
+      responses: { 200: { description: "The cancelled job.", content: { "application/json": { schema: { oneOf: [ref("UsersExportJob"), ref("UsersBulkJob"), ref("UsersImportJob")] } } } }, 401: error("Unauthorized"), 404: error("NotFound"), 409: error("Conflict") },
     },
   },
   "/api/v2/jobs/{id}/download": {
@@ -114,7 +114,7 @@ export const jobsPaths = {
   },
 };
 
-export const jobsTag = { name: "jobs", description: "Background jobs: users exports, bulk actions." };
+export const jobsTag = { name: "jobs", description: "Background jobs: users exports, bulk actions, users imports." };
 
 const STATUS = { type: "string", enum: ["pending", "processing", "completed", "failed", "cancelled"] };
 

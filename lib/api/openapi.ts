@@ -4,6 +4,7 @@ import { impactPreviewResultSchema, impactPreviewSchema } from "@/lib/schemas/im
 import { passwordChangeTicketSchema, verificationEmailJobSchema } from "@/lib/schemas/account";
 import { createUserSchema, listUsersSchema, PAGE_SIZES, updateUserSchema } from "@/lib/schemas/user";
 import { clientsPaths, clientsSchemas, clientsTag } from "./openapi-clients";
+import { importsPaths, importsSchemas } from "./openapi-imports";
 import { jobsPaths, jobsSchemas, jobsTag } from "./openapi-jobs";
 import { apiErrorSchema, apiUserSchema, userPageSchema } from "./schemas";
 
@@ -71,6 +72,7 @@ const ERROR_RESPONSES = {
     "PreconditionFailed",
     "`If-Match` names a version the user is no longer at: someone changed it since you read it. GET it again (new `ETag`), then retry.",
   ],
+  413: ["PayloadTooLarge", "The uploaded file is larger than an import takes (50 MB)."],
   429: ["TooManyRequests", "Too many requests: wait and try again."],
 } as const;
 
@@ -255,6 +257,7 @@ function buildDocument() {
       },
       ...clientsPaths,
       ...jobsPaths,
+      ...importsPaths,
       "/api/v2/logs/export": {
         get: {
           operationId: "exportAuditLog",
@@ -336,6 +339,7 @@ function buildDocument() {
         UpdateUser: { ...withRefinements(jsonSchema(updateUserSchema, "input")), minProperties: 1 },
         ...clientsSchemas(),
         ...jobsSchemas(),
+        ...importsSchemas(),
         Error: jsonSchema(apiErrorSchema, "output"),
         InvitationSent: {
           type: "object",

@@ -4,6 +4,7 @@ import { DomainError } from "@/lib/errors";
 import type { SignInInput } from "@/lib/schemas/auth";
 import type { RequestInfo } from "./actor";
 import { verifyPassword } from "./password";
+import { rehashIfNeeded } from "./rehash";
 import { adminRolesOf } from "./roles";
 import { reserveSignInAttempt } from "./sign-in-throttle";
 
@@ -37,6 +38,7 @@ export async function signInWithPassword(
   };
 
   if (!matched) throw await fail(INVALID_CREDENTIALS);
+  await rehashIfNeeded(matched.id, matched.passwordHash, input.password);
   if (matched.blocked) throw await fail("Your account is blocked. Contact your administrator.", matched.id);
   if (adminRolesOf(matched.appMetadata).length === 0) {
     throw await fail("Your account has no Delegated Admin role, so it cannot use this console.", matched.id);

@@ -37,6 +37,7 @@ export function eventUser(profile: UserProfile, tenantId: string): EventUser {
     insertInstant: instant(profile.created_at),
     lastUpdateInstant: instant(profile.updated_at),
     lastLoginInstant: profile.last_login ? instant(profile.last_login) : undefined,
+    ...(profile.legacy_user_id && { legacyUserId: profile.legacy_user_id }),
   };
 }
 

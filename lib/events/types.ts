@@ -51,6 +51,8 @@ export interface EventUser {
   insertInstant: number;
   lastUpdateInstant: number;
   lastLoginInstant?: number;
+  /** The id the user was imported with (Auth0's `auth0|…`), when it has one: hooks and subscribers can match it. */
+  legacyUserId?: string;
 }
 
 export interface EventRegistration {

@@ -1,15 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { can, type Actor } from "@/lib/auth/actor";
+import type { Actor } from "@/lib/auth/actor";
 import { getPrisma } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import type { Job } from "@/lib/generated/prisma/client";
 import { downloadLink, verifyDownloadLink } from "./download-link";
+import { findOwnJob } from "./own-job";
 import type { JobStatus } from "./queue";
 import { jobHandler } from "./registry";
-
-const NOT_FOUND = "No job has this id, or it was created by another admin.";
 
 /** What every job answers on `GET /api/v2/jobs/{id}`, beside the fields its type adds. */
 export interface JobViewBase {
@@ -39,16 +38,11 @@ export function jobView(job: Job, now = new Date()): JobViewBase & Record<string
   };
 }
 
-/** One job of its creator (or any job, for an Administrator); anyone else gets the 404 of a job that does not exist. */
-export async function findOwnJob(actor: Actor, id: string): Promise<Job> {
-  const prisma = await getPrisma();
-  const job = await prisma.job.findFirst({ where: can(actor, "config:manage") ? { id } : { id, actorId: actor.id } });
-  if (!job) throw new DomainError("not_found", NOT_FOUND);
-  return job;
-}
+export { findOwnJob };
 
 export async function getJob(actor: Actor, id: string, now = new Date()) {
-  return jobView(await findOwnJob(actor, id), now);
+  const job = await findOwnJob(actor, id);
+  return { ...jobView(job, now), ...(await jobHandler(job.type)?.details?.(job)) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Job } from "@/lib/generated/prisma/client";
 import { usersBulkJob } from "./users-bulk-job";
 import { usersExportJob } from "./users-export-job";
+import { usersImportJob } from "./users-import-job";
 
 /** What a job's run hands back to the runner, which stores it on the job row as `completed`. */
 export interface JobOutcome {
@@ -29,9 +30,11 @@ export interface JobHandler {
   run(run: JobRun): Promise<JobOutcome>;
   /** The type's own fields in `GET /api/v2/jobs/{id}`. */
   view(job: Job): Record<string, unknown>;
+  /** Fields read from elsewhere (an import's dry-run rows), added to `GET /api/v2/jobs/{id}` only. */
+  details?(job: Job): Promise<Record<string, unknown>>;
 }
 
-const HANDLERS: readonly JobHandler[] = [usersExportJob, usersBulkJob];
+const HANDLERS: readonly JobHandler[] = [usersExportJob, usersBulkJob, usersImportJob];
 
 export function jobHandler(type: string): JobHandler | undefined {
   return HANDLERS.find((handler) => handler.type === type);

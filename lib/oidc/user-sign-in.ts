@@ -3,6 +3,7 @@ import { describePolicy } from "@/lib/account/link-page";
 import { changeRequiredPassword } from "@/lib/account/required-change";
 import type { RequestInfo } from "@/lib/auth/actor";
 import { verifyPassword } from "@/lib/auth/password";
+import { rehashIfNeeded } from "@/lib/auth/rehash";
 import { reserveSignInAttempt } from "@/lib/auth/sign-in-throttle";
 import { DATABASE_STRATEGY } from "@/lib/connections/connections";
 import { getPrisma } from "@/lib/db/client";
@@ -89,6 +90,7 @@ export async function signInUser(input: UserSignInInput, app: SignInApplication,
     return { outcome: "refused", message: WRONG_CREDENTIALS };
   }
   await attempt.succeeded();
+  await rehashIfNeeded(matched.id, matched.passwordHash, input.password);
   const user = toUserProfile(matched);
   if (user.blocked) {
     await recordLoginActivity({ type: "user.login.failed", user, login, clientId: app.clientId, source, reason: "blocked", message: BLOCKED });

@@ -17,6 +17,7 @@ import { mailEventsInsert, mailRowsInsert } from "@/lib/mail/outbox";
 import { assertMetadataAllowed, getConsoleSettings, validateUserFields } from "@/lib/hooks/console-settings";
 import { newUserRecord } from "@/lib/hooks/write-hook";
 import type { CreateUserInput } from "@/lib/schemas/user";
+import { assertUserAccess } from "./access";
 import { toUserProfile, type UserProfile, type UserRow } from "./profile";
 
 interface Credentials {
@@ -30,11 +31,27 @@ function userInsert(user: UserRow, credentials: Credentials): Prisma.Sql {
   const timestamp = user.createdAt.toISOString();
   return Prisma.sql`
     INSERT INTO users (id, connection_id, email, email_verified, username, password_hash, name, given_name, family_name,
-      phone_number, user_metadata, app_metadata, created_at, updated_at, password_change_required, invited_at)
+      phone_number, user_metadata, app_metadata, created_at, updated_at, password_change_required, invited_at, blocked, legacy_user_id)
     VALUES (${user.id}::uuid, ${user.connection.id}, ${user.email}, ${user.emailVerified}, ${user.username}, ${credentials.passwordHash},
       ${user.name}, ${user.givenName}, ${user.familyName}, ${user.phoneNumber}, ${JSON.stringify(user.userMetadata)}::jsonb,
       ${JSON.stringify(user.appMetadata)}::jsonb, ${timestamp}::timestamp, ${timestamp}::timestamp,
-      ${credentials.passwordChangeRequired}, ${credentials.invitedAt?.toISOString() ?? null}::timestamp)`;
+      ${credentials.passwordChangeRequired}, ${credentials.invitedAt?.toISOString() ?? null}::timestamp, ${user.blocked}, ${user.legacyUserId})`;
+}
+
+/** What an import adds to a create (lib/users/import): everything else is the create of the console and the API. */
+export interface CreateUserOptions {
+  /** Every check and hook runs, nothing is written (not even a failure's audit entry): an import's dry run. */
+  dryRun?: boolean;
+  /** A hash imported from another system (lib/auth/imported-hash.ts) instead of a password: not hashed again, no policy. */
+  importedHash?: string;
+  /** The id the user had where it came from (`auth0|…`). */
+  legacyUserId?: string;
+  /** Created blocked: allowed when the admin may block the new user (Access Hook `block:user`). */
+  blocked?: boolean;
+  /** A statement committed with the user, in the same statement (an import's row record). */
+  alongside?: (user: UserProfile) => Prisma.Sql;
+  /** Added to the audit entry's details (the import job's id). */
+  auditDetails?: Prisma.InputJsonObject;
 }
 
 /** An invitation: its link (stored hashed) and its mail, written in the statement that creates the user. */
@@ -59,8 +76,10 @@ const toUserProfileLike = (user: UserRow) => ({
  * events and its audit entry (and, for an invitation, its link and mail). Nothing is written when
  * any step fails.
  */
-export async function createUser(actor: Actor, input: CreateUserInput): Promise<UserProfile> {
-  return auditFailures(actor, { action: "user.create", targetEmail: input.email }, async () => {
+export async function createUser(actor: Actor, input: CreateUserInput, options: CreateUserOptions = {}): Promise<UserProfile> {
+  const guard = <T>(change: () => Promise<T>) =>
+    options.dryRun ? change() : auditFailures(actor, { action: "user.create", targetEmail: input.email, details: options.auditDetails }, change);
+  return guard(async () => {
     requirePermission(actor, "users:write");
     const settings = await getConsoleSettings(actor);
     if (!settings.canCreateUser) {
@@ -84,14 +103,15 @@ export async function createUser(actor: Actor, input: CreateUserInput): Promise<
       throw fieldError("username", `The connection "${connection.name}" requires a username.`);
     }
     const invite = input.send_invitation;
-    if (!invite) {
+    if (!invite && options.importedHash === undefined) {
       if (record.password === undefined) throw fieldError("password", "Enter a password, or send an invitation.");
       const policyMessage = passwordPolicyViolation(record.password, connection);
       if (policyMessage) throw fieldError("password", policyMessage);
     }
 
     // An invited user has no password until they choose one, whatever a Write Hook returned.
-    const passwordHash = invite || record.password === undefined ? null : await hashPassword(record.password);
+    const setsPassword = !invite && (options.importedHash !== undefined || record.password !== undefined);
+    const passwordHash = !setsPassword ? null : (options.importedHash ?? (options.dryRun ? "" : await hashPassword(record.password!)));
     const now = new Date();
     const user: UserRow = {
       id: crypto.randomUUID(),
@@ -105,13 +125,17 @@ export async function createUser(actor: Actor, input: CreateUserInput): Promise<
       phoneVerified: false,
       userMetadata: record.user_metadata as Prisma.JsonObject,
       appMetadata: record.app_metadata as Prisma.JsonObject,
-      blocked: false,
+      blocked: options.blocked ?? false,
       createdAt: now,
       updatedAt: now,
       lastLogin: null,
       loginsCount: 0,
+      legacyUserId: options.legacyUserId ?? null,
       connection: { id: connection.id, name: connection.name },
     };
+    const profile = toUserProfile(user);
+    if (options.blocked) await assertUserAccess(actor, profile, "block:user");
+    if (options.dryRun) return profile;
     const events = userChangeEvents(actor, { kind: "create", user }, await getTenant());
     const audit = auditInsert(actor, {
       action: "user.create",
@@ -122,7 +146,8 @@ export async function createUser(actor: Actor, input: CreateUserInput): Promise<
         memberships: input.memberships,
         ...(invite ? { invitation: true } : {}),
         ...(input.password_change_required ? { password_change_required: true } : {}),
-        changes: userFieldChanges(null, toUserProfile(user), { password: passwordHash !== null }),
+        ...options.auditDetails,
+        changes: userFieldChanges(null, profile, { password: passwordHash !== null }),
       },
     });
     const credentials: Credentials = {
@@ -138,11 +163,11 @@ export async function createUser(actor: Actor, input: CreateUserInput): Promise<
       .query(
         Prisma.sql`
           WITH new_user AS (${userInsert(user, credentials)}), outbox AS (${outboxInsert(events)}), audit AS (${audit})
-            ${invitation}
+            ${invitation} ${options.alongside ? Prisma.sql`, alongside AS (${options.alongside(profile)})` : Prisma.empty}
           ${notifyOutbox}`,
       )
       .catch(mapPrismaError);
     signalOutboxWrite();
-    return toUserProfile(user);
+    return profile;
   });
 }

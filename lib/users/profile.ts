@@ -18,6 +18,7 @@ export const userSelect = {
   updatedAt: true,
   lastLogin: true,
   loginsCount: true,
+  legacyUserId: true,
   connection: { select: { id: true, name: true } },
 } satisfies Prisma.UserSelect;
 
@@ -49,6 +50,8 @@ export interface UserProfile {
   updated_at: string;
   last_login: string | null;
   logins_count: number;
+  /** The id the user had where it was imported from (`auth0|…`), when it was imported with one. */
+  legacy_user_id?: string;
 }
 
 const asObject = (value: Prisma.JsonValue): JsonObject =>
@@ -74,6 +77,7 @@ export function toUserProfile(row: UserRow): UserProfile {
     updated_at: row.updatedAt.toISOString(),
     last_login: row.lastLogin?.toISOString() ?? null,
     logins_count: row.loginsCount,
+    ...(row.legacyUserId !== null && row.legacyUserId !== undefined && { legacy_user_id: row.legacyUserId }),
   };
 }
 

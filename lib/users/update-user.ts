@@ -3,7 +3,7 @@ import { assertAnAdministratorRemains, assertNotDemotingYourself, lockAdministra
 import { hashPassword, passwordPolicyViolation } from "@/lib/auth/password";
 import { changeEndsSessions } from "@/lib/auth/sessions";
 import { revokeOidcStateStatement } from "@/lib/oidc/revoke";
-import { userFieldChanges } from "@/lib/audit/changes";
+import { userFieldChanges, type FieldChange } from "@/lib/audit/changes";
 import { auditFailures, recordAudit } from "@/lib/audit/record";
 import { getPrisma } from "@/lib/db/client";
 import { getTenant } from "@/lib/tenant/tenant";
@@ -53,6 +53,8 @@ function auditAction(input: UpdateUserInput): string {
 
 /** Writes more in the transaction of a change (a bulk job's result for the user: both commit or neither). */
 export type AlsoInTransaction = (tx: Prisma.TransactionClient) => Promise<unknown>;
+/** An update's `also` is also handed the user as written and the changes its audit entry records (an import's row record). */
+export type AlsoInUpdate = (tx: Prisma.TransactionClient, written: { user: UserProfile; changes: FieldChange[] }) => Promise<unknown>;
 
 export async function updateUser(
   actor: Actor,
@@ -62,6 +64,16 @@ export async function updateUser(
   also?: AlsoInTransaction,
 ): Promise<UserProfile> {
   return (await updateVersionedUser(actor, userId, input, expected, also)).user;
+}
+
+/** What an import adds to an update (lib/users/import): everything else is the update of the console and the API. */
+export interface UpdateUserOptions {
+  /** Every check and hook runs, nothing is written (not even a failure's audit entry); the answer is the user as it would be. */
+  dryRun?: boolean;
+  /** A hash imported from another system (lib/auth/imported-hash.ts) as the new password: not hashed again, no policy. */
+  importedHash?: string;
+  /** Added to the audit entry's details (the import job's id). */
+  auditDetails?: Prisma.InputJsonObject;
 }
 
 /**
@@ -74,10 +86,14 @@ export async function updateVersionedUser(
   userId: string,
   input: UpdateUserInput,
   expected?: ExpectedVersions,
-  also?: AlsoInTransaction,
-): Promise<VersionedUser> {
-  const action = auditAction(input);
-  return auditFailures(actor, { action, targetUserId: userId, details: { fields: Object.keys(input) } }, async () => {
+  also?: AlsoInUpdate,
+  options: UpdateUserOptions = {},
+): Promise<VersionedUser & { changes: FieldChange[] }> {
+  // An imported hash comes with `password_change_required: false` (lib/users/import/import-row.ts): a password change.
+  const action = options.importedHash !== undefined && Object.keys(input).length === 1 ? "user.change_password" : auditAction(input);
+  const guard = <T>(change: () => Promise<T>) =>
+    options.dryRun ? change() : auditFailures(actor, { action, targetUserId: userId, details: { fields: Object.keys(input), ...options.auditDetails } }, change);
+  return guard(async () => {
     requirePermission(actor, "users:write");
     const actions = actionsForUpdate(input);
     const { user: current, version } = await loadVersionedUserFor(actor, userId, actions[0] ?? "change:profile");
@@ -100,7 +116,8 @@ export async function updateVersionedUser(
 
     if (hasProfileChanges(input)) await validateUserFields(actor, settings, { ...current, ...input }, "edit");
     const changes = hasProfileChanges(input) ? await userChanges(actor, current, input, settings) : {};
-    const data = await profileUpdateData(current, changes);
+    const data = await profileUpdateData(current, changes, options.dryRun);
+    if (options.importedHash !== undefined) data.passwordHash = options.importedHash;
     if (input.email_verified !== undefined) data.emailVerified = input.email_verified;
     if (input.phone_verified !== undefined) data.phoneVerified = input.phone_verified;
     if (input.blocked !== undefined) data.blocked = input.blocked;
@@ -115,6 +132,14 @@ export async function updateVersionedUser(
     const endsApplicationSessions = data.passwordHash !== undefined || data.blocked === true;
     const guardAdministrators = mayRemoveAdministrator(data);
 
+    const credentials = {
+      password: data.passwordHash !== undefined,
+      passwordChangeRequired: data.passwordChangeRequired as boolean | undefined,
+    };
+    if (options.dryRun) {
+      const after = profileAfter(current, data);
+      return { user: after, version, changes: userFieldChanges(current, after, credentials) };
+    }
     const prisma = await getPrisma();
     const tenant = await getTenant();
     const addressMail = typeof data.email === "string" && data.emailVerified !== true ? await newAddressMail(actor, current, data.email) : null;
@@ -130,6 +155,7 @@ export async function updateVersionedUser(
         if (guardAdministrators) await assertAnAdministratorRemains(tx, data.appMetadata === undefined ? undefined : "app_metadata");
         await enqueueUserEvents(tx, actor, { kind: "update", user: updated, original: current }, tenant);
         if (addressMail) await addressMail.write(tx);
+        const fieldChanges = userFieldChanges(current, toUserProfile(updated), credentials);
         await recordAudit(tx, actor, {
           action,
           targetUserId: userId,
@@ -137,26 +163,43 @@ export async function updateVersionedUser(
           details: {
             fields: Object.keys(input),
             written: Object.keys(changes).filter((key) => key !== "password"),
-            changes: userFieldChanges(current, toUserProfile(updated), {
-              password: data.passwordHash !== undefined,
-              passwordChangeRequired: data.passwordChangeRequired as boolean | undefined,
-            }),
+            ...options.auditDetails,
+            changes: fieldChanges,
             ...(addressMail ? { mail_id: addressMail.mailId, mail_kind: addressMail.kind } : {}),
           },
         });
-        await also?.(tx);
-        return updated;
+        await also?.(tx, { user: toUserProfile(updated), changes: fieldChanges });
+        return { updated, fieldChanges };
       })
       .catch((error: unknown) => refuseStaleWrite(error, userId, expected));
-    return { user: toUserProfile(row), version: row.version };
+    return { user: toUserProfile(row.updated), version: row.updated.version, changes: row.fieldChanges };
   });
 }
 
 const ACCOUNT_STATE_FIELDS = new Set(["blocked", "email_verified", "phone_verified", "password_change_required"]);
 const hasProfileChanges = (input: UpdateUserInput) => Object.keys(input).some((key) => !ACCOUNT_STATE_FIELDS.has(key));
 
-/** Validates the profile changes against the user's connection and turns them into a Prisma update. */
-async function profileUpdateData(current: UserProfile, changes: UserChanges): Promise<Prisma.UserUpdateInput> {
+/** The user as an update would leave it (a dry run's answer): `data` holds plain values there. */
+function profileAfter(current: UserProfile, data: Prisma.UserUpdateInput): UserProfile {
+  const pick = <T>(value: unknown, fallback: T): T => (value === undefined ? fallback : (value as T));
+  return {
+    ...current,
+    email: pick(data.email, current.email),
+    email_verified: pick(data.emailVerified, current.email_verified),
+    username: pick(data.username, current.username),
+    name: pick(data.name, current.name),
+    given_name: pick(data.givenName, current.given_name),
+    family_name: pick(data.familyName, current.family_name),
+    phone_number: pick(data.phoneNumber, current.phone_number),
+    phone_verified: pick(data.phoneVerified, current.phone_verified),
+    blocked: pick(data.blocked, current.blocked),
+    user_metadata: pick(data.userMetadata, current.user_metadata),
+    app_metadata: pick(data.appMetadata, current.app_metadata),
+  };
+}
+
+/** Validates the profile changes against the user's connection and turns them into a Prisma update (a dry run hashes no password). */
+async function profileUpdateData(current: UserProfile, changes: UserChanges, dryRun = false): Promise<Prisma.UserUpdateInput> {
   const data: Prisma.UserUpdateInput = {};
   if (changes.connection !== undefined && changes.connection !== current.connection) {
     throw new DomainError("hook", "The Write Hook cannot move a user to another connection.");
@@ -178,7 +221,7 @@ async function profileUpdateData(current: UserProfile, changes: UserChanges): Pr
   if (changes.password !== undefined) {
     const policyMessage = passwordPolicyViolation(changes.password, connection);
     if (policyMessage) throw fieldError("password", policyMessage);
-    data.passwordHash = await hashPassword(changes.password);
+    data.passwordHash = dryRun ? "" : await hashPassword(changes.password);
   }
   if (changes.name !== undefined) data.name = changes.name;
   if (changes.given_name !== undefined) data.givenName = changes.given_name;
