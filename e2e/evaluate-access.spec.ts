@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMINS, createUser, signIn, uniqueEmail } from "./fixtures";
+import { ADMINS, createUser, pasteIntoEditor, signIn, uniqueEmail } from "./fixtures";
 import { expectNoSeriousAxeViolations } from "./support/axe";
 
 /* Issue 13, "Why can (or can't) this admin do this?": the answer names the check that decided. */
@@ -34,6 +34,33 @@ test("an Administrator evaluates a department admin's access, by keyboard, and s
   await form.getByLabel("User's email").fill("nobody-here@example.com");
   await form.getByRole("button", { name: "Evaluate" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toHaveText("There is no user with the email nobody-here@example.com.");
+});
+
+test("an Administrator evaluates an Access Hook draft from its editor, by keyboard, without saving it", async ({ browser }) => {
+  // Its own browser context: the unsaved code and its browser-kept draft leave with it.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await signIn(page, ADMINS.ian);
+    const financeEmail = uniqueEmail("evaluate-draft");
+    await createUser(page, { email: financeEmail, memberships: ["Finance"] });
+    await page.goto("/hooks/access");
+    await expect(page.locator(".monaco-editor .view-lines")).toContainText("function");
+    await pasteIntoEditor(page, "function (ctx, callback) { callback(new Error('The draft keeps ' + ctx.payload.action + ' for IT.')); }");
+
+    const form = page.getByRole("form", { name: "Evaluate with this draft" });
+    await form.getByLabel("Admin").selectOption({ label: `${ADMINS.kelly} (User)` });
+    await form.getByLabel("Action").selectOption("delete:user");
+    await form.getByLabel("User's email").fill(financeEmail);
+    await form.getByLabel("User's email").press("Enter");
+    const verdict = page.getByRole("heading", { name: /by the Access Hook$/ });
+    await expect(verdict).toHaveText("Denied by the Access Hook");
+    await expect(verdict).toBeFocused();
+    await expect(page.getByRole("region", { name: "Evaluate with this draft" })).toContainText("The draft keeps delete:user for IT.");
+    await expectNoSeriousAxeViolations(page, "hook editor: draft evaluated");
+  } finally {
+    await context.close();
+  }
 });
 
 test("a department admin has no Evaluate access page", async ({ page }) => {

@@ -21,6 +21,7 @@ import type { CodeMarker, HookEditorHandle } from "./hook-code-editor";
 import { HookRunner } from "./hook-runner";
 import { HookStatusBadge } from "./hook-status";
 import { HookVersions, type HookVersionRow } from "./hook-versions";
+import { DraftEvaluation, type DraftEvaluationAdmin } from "./draft-evaluation";
 import { ImpactPreviewPanel, PREVIEWABLE_KINDS } from "./impact-preview";
 import { useImpactPreview } from "./use-impact-preview";
 import { useHookDraft } from "./use-hook-draft";
@@ -55,6 +56,8 @@ export interface HookWorkbenchProps {
   annotation: string;
   declarations: string;
   sampleContext: string;
+  /** For the hooks an evaluation can run as a draft: the admins "Evaluate with this draft" can ask about. */
+  evaluableAdmins?: DraftEvaluationAdmin[];
 }
 
 /**
@@ -337,6 +340,9 @@ export function HookWorkbench(props: HookWorkbenchProps) {
           preview={preview?.result ?? null}
           stale={preview !== null && !previewedCode}
         />
+      )}
+      {previewable && props.evaluableAdmins && (
+        <DraftEvaluation kind={kind as "filter" | "access" | "memberships" | "settings"} name={name} code={code} timeoutMs={timeoutMs} admins={props.evaluableAdmins} />
       )}
       <ConfirmDialog
         question={

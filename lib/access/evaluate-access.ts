@@ -8,14 +8,22 @@ import { can, loadActor, permissionMessage, requirePermission, type Actor } from
 import { adminRolesOf } from "@/lib/auth/roles";
 import { getPrisma } from "@/lib/db/client";
 import { assertMembershipsAllowed } from "@/lib/departments/memberships";
-import { DomainError, notFound, parseInput } from "@/lib/errors";
+import { DomainError, fieldError, notFound, parseInput } from "@/lib/errors";
 import { getConsoleSettings } from "@/lib/hooks/console-settings";
 import { withinEvaluation, type EvaluatedRun } from "@/lib/hooks/evaluation-scope";
 import { HOOK_NAMES, type HookKind } from "@/lib/hooks/kinds";
-import { evaluateAccessSchema, type AccessEvaluation, type EvaluateAccessInput, type EvaluatedAction } from "@/lib/schemas/access";
+import {
+  evaluateAccessFormSchema,
+  evaluateAccessSchema,
+  type AccessEvaluation,
+  type EvaluateAccessFormInput,
+  type EvaluateAccessInput,
+  type EvaluatedAction,
+} from "@/lib/schemas/access";
 import { allowedBy, deniedBy, userAccessVerdict, type AccessDecider, type AccessVerdict, type UserAction } from "@/lib/users/access";
 import { userVisibilityCondition } from "@/lib/users/list-users";
 import { toUserProfile, userSelect, type UserProfile } from "@/lib/users/profile";
+import { findUsersByEmail } from "./evaluation-choices";
 
 const HOOK_DECIDERS: Partial<Record<HookKind, AccessDecider>> = {
   filter: "filter_hook",
@@ -48,6 +56,21 @@ export async function evaluateAccess(evaluator: Actor, rawInput: EvaluateAccessI
       draft: drafts.length > 0,
     };
   });
+}
+
+/**
+ * The console's evaluation: the user named by email (the first of that email, by connection), then
+ * evaluateAccess. An email nobody has is a field error on `user`.
+ */
+export async function evaluateAccessByEmail(evaluator: Actor, rawInput: EvaluateAccessFormInput): Promise<AccessEvaluation> {
+  const input = parseInput(evaluateAccessFormSchema, rawInput);
+  let userId: string | undefined;
+  if (input.action !== "create:user") {
+    if (!input.user) throw fieldError("user", "Enter the email of the user the action is on.");
+    userId = (await findUsersByEmail(evaluator, input.user))[0]?.id;
+    if (!userId) throw fieldError("user", `There is no user with the email ${input.user}.`);
+  }
+  return evaluateAccess(evaluator, { admin_id: input.admin_id, user_id: userId, action: input.action, membership: input.membership, draft: input.draft });
 }
 
 async function decide(

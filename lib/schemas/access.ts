@@ -28,23 +28,49 @@ export type EvaluatedAction = (typeof EVALUATED_ACTIONS)[number];
 /** The hooks whose draft an evaluation can run instead of the saved one. */
 export const EVALUATED_HOOK_KINDS = ["filter", "access", "memberships", "settings"] as const;
 
+/** How each evaluated action is named in the console (the evaluation page and the hook editor's panel). */
+export const EVALUATED_ACTION_LABELS: Record<EvaluatedAction, string> = {
+  "list:user": "See the user in the users list",
+  "read:user": "Open the user (read:user)",
+  "change:profile": "Change the profile (change:profile)",
+  "change:email": "Change the email (change:email)",
+  "change:username": "Change the username (change:username)",
+  "change:password": "Change the password (change:password)",
+  "block:user": "Block (block:user)",
+  "unblock:user": "Unblock (unblock:user)",
+  "delete:user": "Delete (delete:user)",
+  "read:logs": "Read the user's logs (read:logs)",
+  "verify:email": "Mark the email verified (verify:email)",
+  "reset:password": "Send a password reset (reset:password)",
+  "send:verification-email": "Send a verification email (send:verification-email)",
+  "send:invitation": "Send the invitation again (send:invitation)",
+  "revoke:invitation": "Revoke the invitation (revoke:invitation)",
+  "revoke:sessions": "Sign the user out everywhere (revoke:sessions)",
+  "create:user": "Create a user (in a membership)",
+};
+
+const evaluatedDraftSchema = z
+  .object({
+    kind: z.enum(EVALUATED_HOOK_KINDS, { error: "Only a Filter, Access, Memberships Query or Settings Query Hook draft can be evaluated." }),
+    code: textSchema()
+      .trim()
+      .min(1, "Enter the draft's code.")
+      .max(HOOK_CODE_MAX_CHARS, `A hook can be at most ${HOOK_CODE_MAX_CHARS / 1000} KB of code.`),
+    timeout_ms: z.number().int().min(50).max(10_000).default(500),
+  })
+  .strict();
+
+const evaluatedAdminSchema = z.uuid("Choose the admin whose access to evaluate.");
+const evaluatedActionSchema = z.enum(EVALUATED_ACTIONS, { error: "Choose an action." });
+const evaluatedMembershipSchema = textSchema().trim().max(100).optional().transform((membership) => membership || undefined);
+
 export const evaluateAccessSchema = z
   .object({
-    admin_id: z.uuid("Choose the admin whose access to evaluate."),
+    admin_id: evaluatedAdminSchema,
     user_id: z.uuid("Choose a user.").optional(),
-    action: z.enum(EVALUATED_ACTIONS, { error: "Choose an action." }),
-    membership: textSchema().trim().min(1).max(100).optional(),
-    draft: z
-      .object({
-        kind: z.enum(EVALUATED_HOOK_KINDS, { error: "Only a Filter, Access, Memberships Query or Settings Query Hook draft can be evaluated." }),
-        code: textSchema()
-          .trim()
-          .min(1, "Enter the draft's code.")
-          .max(HOOK_CODE_MAX_CHARS, `A hook can be at most ${HOOK_CODE_MAX_CHARS / 1000} KB of code.`),
-        timeout_ms: z.number().int().min(50).max(10_000).default(500),
-      })
-      .strict()
-      .optional(),
+    action: evaluatedActionSchema,
+    membership: evaluatedMembershipSchema,
+    draft: evaluatedDraftSchema.optional(),
   })
   .strict()
   .superRefine((input, ctx) => {
@@ -53,6 +79,18 @@ export const evaluateAccessSchema = z
     }
   });
 export type EvaluateAccessInput = z.input<typeof evaluateAccessSchema>;
+
+/** The console's evaluation form: the user by email (the hook editor's "Evaluate with this draft" sends its code). */
+export const evaluateAccessFormSchema = z
+  .object({
+    admin_id: evaluatedAdminSchema,
+    user: textSchema().trim().max(320).optional().transform((email) => email || undefined),
+    action: evaluatedActionSchema,
+    membership: evaluatedMembershipSchema,
+    draft: evaluatedDraftSchema.optional(),
+  })
+  .strict();
+export type EvaluateAccessFormInput = z.input<typeof evaluateAccessFormSchema>;
 
 const DECIDERS = ["role_permission", "built_in_rule", "filter_hook", "access_hook", "memberships_query_hook", "settings_query_hook"] as const;
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as evaluateRoute from "@/app/api/v2/access/evaluate/route";
-import { evaluateAccess } from "@/lib/access/evaluate-access";
+import { evaluateAccess, evaluateAccessByEmail } from "@/lib/access/evaluate-access";
 import type { Actor } from "@/lib/auth/actor";
 import type { DomainError } from "@/lib/errors";
 import { accessEvaluationSchema } from "@/lib/schemas/access";
@@ -107,6 +107,29 @@ describe("evaluating a draft", () => {
       decided_by: "filter_hook",
       message: "Filter draft broke.",
     });
+  });
+});
+
+describe("the console's form: the user by email, a draft from the hook editor", () => {
+  it("evaluates the editor's code for the user with that email", async () => {
+    const email = (await db().prisma.user.findUniqueOrThrow({ where: { id: itUser } })).email;
+    const draft = { kind: "access" as const, code: "function (ctx, callback) { callback(new Error('Draft says no to ' + ctx.payload.action)); }" };
+    expect(await evaluateAccessByEmail(admins.ian, { admin_id: admins.ian.id, user: ` ${email.toUpperCase()} `, action: "delete:user", draft })).toMatchObject({
+      allowed: false,
+      decided_by: "access_hook",
+      message: "Draft says no to delete:user",
+      draft: true,
+    });
+    // Without the draft the saved hooks decide: Ian (IT, Administrator) may delete the IT user.
+    expect(await evaluateAccessByEmail(admins.ian, { admin_id: admins.ian.id, user: email, action: "delete:user" })).toMatchObject({ allowed: true });
+  });
+
+  it("says on the user field when the email is missing or nobody has it, and needs no user to create one", async () => {
+    const unknown = await failure(evaluateAccessByEmail(admins.ian, { admin_id: admins.kelly.id, user: "nobody@example.com", action: "read:user" }));
+    expect([unknown.status, unknown.fieldErrors]).toEqual([400, { user: "There is no user with the email nobody@example.com." }]);
+    const missing = await failure(evaluateAccessByEmail(admins.ian, { admin_id: admins.kelly.id, user: "", action: "read:user" }));
+    expect(missing.fieldErrors).toEqual({ user: "Enter the email of the user the action is on." });
+    expect(await evaluateAccessByEmail(admins.ian, { admin_id: admins.kelly.id, action: "create:user", membership: "Finance" })).toMatchObject({ allowed: true });
   });
 });
 

@@ -1,35 +1,15 @@
 import { Forbidden } from "@/components/ui/notice";
 import { EvaluationResult } from "@/components/access/evaluation-result";
-import { evaluateAccess } from "@/lib/access/evaluate-access";
-import { findUsersByEmail, listEvaluableAdmins } from "@/lib/access/evaluation-choices";
+import { evaluateAccessByEmail } from "@/lib/access/evaluate-access";
+import { listEvaluableAdmins } from "@/lib/access/evaluation-choices";
 import { can } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
-import { EVALUATED_ACTIONS, type AccessEvaluation, type EvaluatedAction } from "@/lib/schemas/access";
+import { EVALUATED_ACTION_LABELS, EVALUATED_ACTIONS, type AccessEvaluation, type EvaluatedAction } from "@/lib/schemas/access";
 
 export const metadata = { title: "Evaluate access · Delegate" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-const ACTION_LABELS: Record<EvaluatedAction, string> = {
-  "list:user": "See the user in the users list",
-  "read:user": "Open the user (read:user)",
-  "change:profile": "Change the profile (change:profile)",
-  "change:email": "Change the email (change:email)",
-  "change:username": "Change the username (change:username)",
-  "change:password": "Change the password (change:password)",
-  "block:user": "Block (block:user)",
-  "unblock:user": "Unblock (unblock:user)",
-  "delete:user": "Delete (delete:user)",
-  "read:logs": "Read the user's logs (read:logs)",
-  "verify:email": "Mark the email verified (verify:email)",
-  "reset:password": "Send a password reset (reset:password)",
-  "send:verification-email": "Send a verification email (send:verification-email)",
-  "send:invitation": "Send the invitation again (send:invitation)",
-  "revoke:invitation": "Revoke the invitation (revoke:invitation)",
-  "revoke:sessions": "Sign the user out everywhere (revoke:sessions)",
-  "create:user": "Create a user (in a membership)",
-};
 
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
 
@@ -47,17 +27,12 @@ export default async function EvaluateAccessPage({ searchParams }: { searchParam
   let problem: string | null = null;
   if (values.admin_id) {
     try {
-      const users = values.action === "create:user" || !values.user ? [] : await findUsersByEmail(actor, values.user);
-      if (values.action !== "create:user" && users.length === 0) {
-        problem = values.user ? `There is no user with the email ${values.user}.` : "Enter the email of the user the action is on.";
-      } else {
-        result = await evaluateAccess(actor, {
-          admin_id: values.admin_id,
-          user_id: users[0]?.id,
-          action: values.action as EvaluatedAction,
-          membership: values.membership || undefined,
-        });
-      }
+      result = await evaluateAccessByEmail(actor, {
+        admin_id: values.admin_id,
+        user: values.user,
+        action: values.action as EvaluatedAction,
+        membership: values.membership,
+      });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       problem = error.message;
@@ -70,7 +45,7 @@ export default async function EvaluateAccessPage({ searchParams }: { searchParam
       <p className="muted">
         Why can (or can&apos;t) an admin do something to a user? Delegate runs the checks that admin&apos;s own request would run — role,
         built-in rules, Filter Hook, Access Hook, Memberships and Settings Query Hooks — with the saved hooks, and says which one decided.
-        Nothing is written. The API (<code>POST /api/v2/access/evaluate</code>) also runs a hook draft.
+        Nothing is written. A hook&apos;s unsaved code is evaluated from its editor (Hooks → a hook → Evaluate with this draft), and by the API (<code>POST /api/v2/access/evaluate</code>).
       </p>
       <form method="get" action="/access" className="panel" aria-label="Evaluation">
         <div className="field">
@@ -89,7 +64,7 @@ export default async function EvaluateAccessPage({ searchParams }: { searchParam
           <select id="evaluate-action" name="action" defaultValue={values.action}>
             {EVALUATED_ACTIONS.map((action) => (
               <option key={action} value={action}>
-                {ACTION_LABELS[action]}
+                {EVALUATED_ACTION_LABELS[action]}
               </option>
             ))}
           </select>

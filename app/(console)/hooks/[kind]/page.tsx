@@ -4,12 +4,14 @@ import { HookExecutions } from "@/components/hooks/hook-executions";
 import { HookWorkbench } from "@/components/hooks/hook-workbench";
 import { PostRegistrationPanels } from "@/components/hooks/post-registration-panels";
 import { Forbidden } from "@/components/ui/notice";
+import { listEvaluableAdmins } from "@/lib/access/evaluation-choices";
 import { can } from "@/lib/auth/actor";
 import { requireSessionActor } from "@/lib/auth/session";
 import { listConnections } from "@/lib/connections/connections";
 import { HOOK_STARTER_CODE, hookDeclarations, hookTypeAnnotation, sampleHookContextJson } from "@/lib/hooks/contracts";
 import { HOOK_DESCRIPTIONS, HOOK_NAMES, isHookKind } from "@/lib/hooks/kinds";
 import { getHookWithVersions, listHookExecutions } from "@/lib/hooks/manage/list-hooks";
+import { EVALUATED_HOOK_KINDS } from "@/lib/schemas/access";
 
 type Props = { params: Promise<{ kind: string }> };
 
@@ -26,10 +28,12 @@ export default async function HookPage({ params }: Props) {
   const { kind } = await params;
   if (!isHookKind(kind)) notFound();
 
-  const [{ hook, versions }, executions, connections] = await Promise.all([
+  const evaluable = (EVALUATED_HOOK_KINDS as readonly string[]).includes(kind) && can(actor, "access:evaluate");
+  const [{ hook, versions }, executions, connections, admins] = await Promise.all([
     getHookWithVersions(actor, kind),
     listHookExecutions(actor, kind, 20),
     listConnections({ databaseOnly: true }),
+    evaluable ? listEvaluableAdmins(actor) : null,
   ]);
   const name = HOOK_NAMES[kind];
   const sampleContext = sampleHookContextJson(kind, { admin: actor.profile, connection: connections[0]?.name });
@@ -58,6 +62,7 @@ export default async function HookPage({ params }: Props) {
         annotation={hookTypeAnnotation(kind)}
         declarations={hookDeclarations(kind)}
         sampleContext={sampleContext}
+        evaluableAdmins={admins?.map((admin) => ({ id: admin.id, label: `${admin.email} (${admin.roles.map((role) => role.replace("Delegated Admin - ", "")).join(", ")})` }))}
       />
       {kind === "post_registration" && <PostRegistrationPanels actor={actor} />}
       <section aria-labelledby="executions-title">
