@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { requirePermission, type Actor } from "@/lib/auth/actor";
+import { objectChanges } from "@/lib/audit/changes";
 import { auditFailures, recordAudit } from "@/lib/audit/record";
 import { getPrisma } from "@/lib/db/client";
 import { notFound, validationError } from "@/lib/errors";
@@ -133,7 +134,8 @@ export async function updateApplication(actor: Actor, clientId: string, input: U
         where: { clientId },
         data: columns({ ...rest, jwt_configuration: jwt, refresh_token: refresh }),
       });
-      await recordAudit(tx, actor, { action: "client.update", details: { client_id: clientId, fields: changedFields(input) } });
+      const changes = objectChanges(applicationView(current), applicationView(updated), changedFields(input));
+      await recordAudit(tx, actor, { action: "client.update", details: { client_id: clientId, fields: changedFields(input), changes } });
       return updated;
     });
     forgetOidcProvider();

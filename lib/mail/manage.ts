@@ -1,4 +1,5 @@
 import { requirePermission, type Actor } from "@/lib/auth/actor";
+import { objectChanges } from "@/lib/audit/changes";
 import { auditFailures, recordAudit } from "@/lib/audit/record";
 import { getPrisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -70,14 +71,16 @@ async function writeOverrides(actor: Actor, kind: MailKind, template: MailTempla
   await prisma.$transaction(async (tx) => {
     const row = await tx.setting.findUnique({ where: { key: MAIL_TEMPLATES_SETTING } });
     const overrides = { ...((row?.value as Record<string, MailTemplate> | undefined) ?? {}) };
+    const before = overrides[kind] ?? DEFAULT_TEMPLATES[kind];
     if (template) overrides[kind] = template;
     else delete overrides[kind];
+    const changes = objectChanges({ ...before }, { ...(template ?? DEFAULT_TEMPLATES[kind]) }, ["subject", "text", "html"]);
     await tx.setting.upsert({
       where: { key: MAIL_TEMPLATES_SETTING },
       create: { key: MAIL_TEMPLATES_SETTING, value: overrides as unknown as Prisma.InputJsonObject },
       update: { value: overrides as unknown as Prisma.InputJsonObject },
     });
-    await recordAudit(tx, actor, { action: template ? "mail.template_save" : "mail.template_reset", details: { kind } });
+    await recordAudit(tx, actor, { action: template ? "mail.template_save" : "mail.template_reset", details: { kind, changes } });
   });
   mailTemplates.clear();
 }

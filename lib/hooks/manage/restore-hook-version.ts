@@ -13,13 +13,13 @@ export async function restoreHookVersion(actor: Actor, input: { kind: HookKind; 
     return prisma.$transaction(async (tx) => {
       const old = await tx.hookVersion.findUnique({ where: { kind_version: { kind: input.kind, version: input.version } } });
       if (!old) throw notFound(`There is no version ${input.version} of this hook.`);
-      const version = await writeHookVersion(
+      const { version, changes } = await writeHookVersion(
         tx,
         actor,
         { kind: input.kind, code: old.code, enabled: old.enabled, timeoutMs: old.timeoutMs },
         "restore",
       );
-      await recordAudit(tx, actor, { action: "hook.restore", details: { kind: input.kind, restored: input.version, version } });
+      await recordAudit(tx, actor, { action: "hook.restore", details: { kind: input.kind, restored: input.version, version, changes } });
       return { version };
     });
   });

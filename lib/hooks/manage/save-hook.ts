@@ -1,4 +1,5 @@
 import { requirePermission, type Actor } from "@/lib/auth/actor";
+import { objectChanges, type FieldChange } from "@/lib/audit/changes";
 import { auditFailures, recordAudit } from "@/lib/audit/record";
 import { getPrisma } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
@@ -30,7 +31,7 @@ export async function writeHookVersion(
   actor: Pick<Actor, "id" | "email">,
   hook: { kind: HookKind; code: string; enabled: boolean; timeoutMs: number; note?: string | null },
   reason: HookVersionReason,
-): Promise<number> {
+): Promise<{ version: number; changes: FieldChange[] }> {
   const settings = { kind: hook.kind, code: hook.code, enabled: hook.enabled, timeoutMs: hook.timeoutMs };
   const deploy = reason !== "draft";
   // The row first, written either way: its row lock orders concurrent saves of one hook before they number versions.
@@ -46,7 +47,20 @@ export async function writeHookVersion(
   });
   if (deploy) await tx.hook.update({ where: { kind: hook.kind }, data: { deployedVersion: version } });
   activeHooks.clear();
-  return version;
+  return { version, changes: hookVersionChanges(last, { ...settings, version }) };
+}
+
+/**
+ * What a new version changed against the one before it, for the audit entry: enabled and the timeout
+ * before and after, and the code as the two version numbers (the versions keep the code itself).
+ */
+function hookVersionChanges(
+  before: { version: number; code: string; enabled: boolean; timeoutMs: number } | null,
+  after: { version: number; code: string; enabled: boolean; timeoutMs: number },
+): FieldChange[] {
+  const changes = objectChanges(before ? { enabled: before.enabled, timeout_ms: before.timeoutMs } : {}, { enabled: after.enabled, timeout_ms: after.timeoutMs }, ["enabled", "timeout_ms"]);
+  if (before?.code !== after.code) changes.unshift({ field: "code", ...(before && { from: `version ${before.version}` }), to: `version ${after.version}` });
+  return changes;
 }
 
 /**
@@ -60,10 +74,10 @@ export async function saveHook(actor: Actor, input: SaveHookInput): Promise<{ ve
     assertCompiles(input.kind, input.code);
     const prisma = await getPrisma();
     return prisma.$transaction(async (tx) => {
-      const version = await writeHookVersion(tx, actor, input, input.draft ? "draft" : "save");
+      const { version, changes } = await writeHookVersion(tx, actor, input, input.draft ? "draft" : "save");
       await recordAudit(tx, actor, {
         action,
-        details: { kind: input.kind, version, enabled: input.enabled, timeoutMs: input.timeoutMs, ...(input.note && { note: input.note }) },
+        details: { kind: input.kind, version, enabled: input.enabled, timeoutMs: input.timeoutMs, ...(input.note && { note: input.note }), changes },
       });
       return { version, deployed: !input.draft };
     });

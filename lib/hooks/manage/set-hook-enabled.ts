@@ -15,13 +15,13 @@ export async function setHookEnabled(actor: Actor, input: { kind: HookKind; enab
       const hook = await tx.hook.findUnique({ where: { kind: input.kind } });
       // A hook with drafts only has nothing to enable: its code has never been deployed.
       if (hook?.deployedVersion == null) throw notFound("This hook has never been deployed.");
-      const version = await writeHookVersion(
+      const { version, changes } = await writeHookVersion(
         tx,
         actor,
         { kind: input.kind, code: hook.code, enabled: input.enabled, timeoutMs: hook.timeoutMs },
         input.enabled ? "enable" : "disable",
       );
-      await recordAudit(tx, actor, { action, details: { kind: input.kind, version } });
+      await recordAudit(tx, actor, { action, details: { kind: input.kind, version, changes } });
       return { version };
     });
   });
