@@ -45,7 +45,7 @@ export async function createUsersBulkJob(actor: Actor, input: UsersBulkJobInput)
 }
 
 /**
- * Runs a claimed bulk job as its admin, as they are now. Each user's result is written in the transaction of
+ * Runs a claimed bulk job as its admin, as they are now (read again before each batch of users). Each user's result is written in the transaction of
  * that user's change, so a job claimed again after its process stopped resumes after its last result and never
  * acts twice on a user. A refusal is that user's result (worded by the errorTranslator); the others go on.
  */
@@ -53,8 +53,13 @@ export const usersBulkJob: JobHandler = {
   type: USERS_BULK,
   async run({ job, heartbeat, now }) {
     const params = job.params as unknown as StoredParams;
-    const actor = await loadActor(job.actorId, params.channel ?? "api");
-    requirePermission(actor, "users:write");
+    // The admin as they are now, and again before every batch: blocking them or removing their role stops a long job.
+    const currentAdmin = async () => {
+      const admin = await loadActor(job.actorId, params.channel ?? "api");
+      requirePermission(admin, "users:write");
+      return admin;
+    };
+    let actor = await currentAdmin();
     const prisma = await getPrisma();
     const stored = (job.summary ?? {}) as Partial<UsersBulkSummary>;
     const until = stored.started_at ? new Date(stored.started_at) : now();
@@ -67,7 +72,10 @@ export const usersBulkJob: JobHandler = {
     const summary = (): UsersBulkSummary => ({ done, failed, total, started_at: until.toISOString() });
     await heartbeat(done + failed, { ...summary() });
 
+    let firstBatch = true;
     for await (const batch of bulkTargets(actor, params, last?.userId ?? null, until)) {
+      if (!firstBatch) actor = await currentAdmin();
+      firstBatch = false;
       for (const target of batch) {
         const result = { jobId: job.id, seq, userId: target.user_id, email: target.email };
         try {

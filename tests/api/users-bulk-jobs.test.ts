@@ -15,10 +15,11 @@ import { DEMO_FILTER_HOOK } from "@/lib/hooks/demo-hooks";
 import { saveHook } from "@/lib/hooks/manage/save-hook";
 import { queueJob } from "@/lib/jobs/queue";
 import { kickJobs, runNextJob } from "@/lib/jobs/runner";
-import { USERS_BULK } from "@/lib/jobs/users-bulk-job";
+import { USERS_BULK, usersBulkJob } from "@/lib/jobs/users-bulk-job";
 import { usersBulkJobSchema } from "@/lib/schemas/user-bulk";
 import { listUsersSchema } from "@/lib/schemas/user";
 import { DEMO_CONNECTION } from "@/lib/seed/demo-data";
+import { BULK_BATCH } from "@/lib/users/bulk-users";
 import { listUsers } from "@/lib/users/list-users";
 import { membershipsOf } from "@/lib/users/profile";
 import { useTestDatabase } from "../helpers/db";
@@ -266,6 +267,30 @@ describe("a job claimed again", () => {
     expect(await blockedOf(ids)).toEqual(Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, id !== first])));
     expect(await db().prisma.auditLog.count({ where: { action: "user.block", targetUserId: first } })).toBe(0);
     expect(results.map((row) => row.email)).toEqual(params.user_ids!.map((id) => `${Object.keys(ids).find((name) => ids[name] === id)}@${tag}.bulk.test`));
+  });
+});
+
+describe("the job's admin", () => {
+  it("is read again before each batch of users: blocking them stops the job with the reason, the next users untouched", async () => {
+    const emails = Array.from({ length: BULK_BATCH + 1 }, (_, i) => `u${String(i).padStart(3, "0")}@batch${++serial}.bulk.test`);
+    await db().prisma.user.createMany({ data: emails.map((email) => ({ connectionId, email, appMetadata: { memberships: ["Sales"] } })) });
+    const users = await db().prisma.user.findMany({ where: { email: { in: emails } }, orderBy: { id: "asc" }, select: { id: true } });
+    const params = usersBulkJobSchema.parse({ action: "block", user_ids: users.map((user) => user.id) });
+    const job = await queueJob(admins.olga, USERS_BULK, params);
+    try {
+      // Olga is blocked once the first batch is done, before the next one starts.
+      const heartbeat = async (progress: number) => {
+        if (progress === BULK_BATCH) await db().prisma.user.update({ where: { id: admins.olga.id }, data: { blocked: true } });
+      };
+      const run = usersBulkJob.run({ job, heartbeat, now: () => new Date() });
+      await expect(run).rejects.toThrow("Your account is blocked. Contact your administrator.");
+      expect(await db().prisma.jobResult.count({ where: { jobId: job.id, ok: true } })).toBe(BULK_BATCH);
+      expect(await db().prisma.user.count({ where: { email: { in: emails }, blocked: true } })).toBe(BULK_BATCH);
+      expect((await db().prisma.user.findUniqueOrThrow({ where: { id: users[BULK_BATCH].id } })).blocked).toBe(false);
+    } finally {
+      await db().prisma.user.update({ where: { id: admins.olga.id }, data: { blocked: false } });
+      await db().prisma.job.deleteMany({ where: { id: job.id } });
+    }
   });
 });
 
