@@ -62,40 +62,78 @@ async function queueImport(actor: Actor, params: ImportParams, total: number): P
   return prisma.job.update({ where: { id: job.id }, data: { summary: summary as unknown as Prisma.InputJsonObject } });
 }
 
+const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** An upload is its admin's: the file's name carries their id, so another admin's upload id finds nothing. */
+const uploadPath = (actor: Actor, uploadId: string) => path.join(importsDir(), `${actor.id}.${uploadId}.upload`);
+
+const SECRET_FIELDS = new Set(["password", "password_hash", "custom_password_hash"]);
+
 /**
- * `POST /api/v2/jobs/users-imports`: checks what can be checked at once (permission, connection, that the file
- * can be read, the mapping), keeps the file in the data directory and queues the job.
+ * Keeps an uploaded file in the data directory after reading it once (a file that cannot be read is refused
+ * and not kept): the console's first step, and the API's before it queues the job. The sample's passwords and
+ * hashes (by the proposed mapping) are masked.
  */
-export async function createUsersImportJob(actor: Actor, input: UsersImportJobInput, upload: Blob): Promise<Job> {
+export async function stageImportUpload(actor: Actor, upload: Blob) {
   requirePermission(actor, "users:write");
   if (upload.size > IMPORT_MAX_BYTES) {
     throw new DomainError("too_large", `The file has ${upload.size.toLocaleString("en")} bytes; an import takes at most 50 MB. Split it into several files.`);
   }
-  const prisma = await getPrisma();
-  const connection = await prisma.connection.findUnique({ where: { id: input.connection_id }, select: { id: true, name: true } });
-  if (!connection) throw fieldError("connection_id", `No connection has the id "${input.connection_id}".`);
   await fs.promises.mkdir(importsDir(), { recursive: true });
-  const file = path.join(importsDir(), `${crypto.randomUUID()}.upload`);
+  const uploadId = crypto.randomUUID();
+  const file = uploadPath(actor, uploadId);
   await fs.promises.writeFile(file, Buffer.from(await upload.arrayBuffer()));
   try {
     const inspected = await inspectImportFile(file);
-    const mapping = input.mapping ?? proposedMapping(inspected.columns);
-    checkMapping(mapping, inspected.columns);
-    const params: ImportParams = {
-      file,
-      format: inspected.format,
-      connection_id: connection.id,
-      connection: connection.name,
-      upsert: input.upsert,
-      upsert_by: input.upsert_by,
-      dry_run: input.dry_run,
-      mapping,
-      channel: actor.channel,
-      ...(input.external_id !== undefined && { external_id: input.external_id }),
-    };
-    return await queueImport(actor, params, inspected.total);
+    const mapping = proposedMapping(inspected.columns);
+    const sample = inspected.sample.map((record) =>
+      Object.fromEntries(Object.entries(record).map(([column, value]) => [column, SECRET_FIELDS.has(mapping[column] ?? "") ? "•••" : value])),
+    );
+    return { upload_id: uploadId, format: inspected.format, columns: inspected.columns, sample, total: inspected.total, mapping };
   } catch (error) {
     await fs.promises.rm(file, { force: true });
+    throw error;
+  }
+}
+export type StagedImport = Awaited<ReturnType<typeof stageImportUpload>>;
+
+/** Queues the import of a staged upload with its options (the console's mapping screen, and the API). */
+export async function createImportJobFromUpload(actor: Actor, input: UsersImportJobInput & { upload_id: string }): Promise<Job> {
+  requirePermission(actor, "users:write");
+  const file = uploadPath(actor, input.upload_id);
+  if (!UPLOAD_ID.test(input.upload_id) || !fs.existsSync(file)) {
+    throw new DomainError("not_found", "This upload is no longer kept, or is another admin's. Upload the file again.");
+  }
+  const prisma = await getPrisma();
+  const connection = await prisma.connection.findUnique({ where: { id: input.connection_id }, select: { id: true, name: true } });
+  if (!connection) throw fieldError("connection_id", `No connection has the id "${input.connection_id}".`);
+  const inspected = await inspectImportFile(file);
+  const mapping = input.mapping ?? proposedMapping(inspected.columns);
+  checkMapping(mapping, inspected.columns);
+  const params: ImportParams = {
+    file,
+    format: inspected.format,
+    connection_id: connection.id,
+    connection: connection.name,
+    upsert: input.upsert,
+    upsert_by: input.upsert_by,
+    dry_run: input.dry_run,
+    mapping,
+    channel: actor.channel,
+    ...(input.external_id !== undefined && { external_id: input.external_id }),
+  };
+  return queueImport(actor, params, inspected.total);
+}
+
+/**
+ * `POST /api/v2/jobs/users-imports`: checks what can be checked at once (permission, that the file can be
+ * read, the connection, the mapping), keeps the file in the data directory and queues the job.
+ */
+export async function createUsersImportJob(actor: Actor, input: UsersImportJobInput, upload: Blob): Promise<Job> {
+  const staged = await stageImportUpload(actor, upload);
+  try {
+    return await createImportJobFromUpload(actor, { ...input, upload_id: staged.upload_id });
+  } catch (error) {
+    await fs.promises.rm(uploadPath(actor, staged.upload_id), { force: true });
     throw error;
   }
 }
@@ -108,7 +146,7 @@ export async function importAfterDryRun(actor: Actor, dryRunId: string): Promise
   if (dryRun.type !== USERS_IMPORT || !params.dry_run) throw new DomainError("validation", "This job is not the dry run of an import.");
   if (dryRun.status !== "completed") throw new DomainError("conflict", "The dry run has not finished: wait for it, then import.");
   if (!fs.existsSync(params.file)) throw new DomainError("not_found", "The dry run's file is no longer kept. Upload the file again.");
-  const file = path.join(importsDir(), `${crypto.randomUUID()}.upload`);
+  const file = uploadPath(actor, crypto.randomUUID());
   await fs.promises.copyFile(params.file, file);
   const summary = dryRun.summary as unknown as ImportSummary;
   return queueImport(actor, { ...params, file, dry_run: false, channel: actor.channel, dry_run_job: dryRun.id }, summary.total);
@@ -146,23 +184,35 @@ async function writeResultFile(jobId: string): Promise<string> {
   return file;
 }
 
-/** A test seam: called after each row is recorded (a test stops a run there, as a killed process would). */
+/** Rows imported at a time: a row's argon2id hashing, hooks and statement overlap the others'. */
+export const IMPORT_ROW_CONCURRENCY = 4;
+
 export interface ImportRunOptions {
+  /** A test seam: called after each row is recorded (a test stops a run there, as a stopped process would). */
   afterRow?: (rowsDone: number) => Promise<void>;
+  concurrency?: number;
+}
+
+/** Rows for the same user wait for each other (an upsert of a user created a row earlier sees it). */
+function rowKey(record: Record<string, unknown>, mapping: ImportMapping, index: number): string {
+  for (const [column, field] of Object.entries(mapping)) {
+    if (field === "email" && typeof record[column] === "string") return (record[column] as string).trim().toLowerCase();
+  }
+  return `#${index}`;
 }
 
 /**
- * Runs an import (or its dry run) from the first row not yet recorded, one row at a time, each in its own
- * transaction with its record. A cancelled job's heartbeat throws (lib/jobs/runner.ts), between two rows.
+ * Runs an import (or its dry run): every row not yet recorded, a few at a time, each in its own transaction
+ * with its record, so that a resumed run skips exactly the rows done. The heartbeat before each row throws
+ * once the job is cancelled (lib/jobs/runner.ts): no row starts after it, the rows under way end, the run stops.
  */
 export async function runUsersImport({ job, heartbeat, now }: JobRun, options: ImportRunOptions = {}) {
   const params = job.params as unknown as ImportParams;
   const actor = await loadActor(job.actorId, params.channel === "console" ? "console" : "api");
   const prisma = await getPrisma();
   const total = (job.summary as unknown as ImportSummary | null)?.total ?? 0;
-  const last = await prisma.jobRow.aggregate({ where: { jobId: job.id }, _max: { rowIndex: true } });
-  const start = (last._max.rowIndex ?? -1) + 1;
-  const summary: ImportSummary = { ...(await countsOf(job.id, total)), run_started_at: now().toISOString(), run_started_progress: start };
+  const recorded = new Set((await prisma.jobRow.findMany({ where: { jobId: job.id }, select: { rowIndex: true } })).map((row) => row.rowIndex));
+  const summary: ImportSummary = { ...(await countsOf(job.id, total)), run_started_at: now().toISOString(), run_started_progress: recorded.size };
   const context = {
     actor,
     jobId: job.id,
@@ -171,24 +221,51 @@ export async function runUsersImport({ job, heartbeat, now }: JobRun, options: I
     upsertBy: params.upsert ? params.upsert_by : null,
     mapping: params.mapping,
   };
-  let index = 0;
+  const concurrency = options.concurrency ?? IMPORT_ROW_CONCURRENCY;
+  const inFlight = new Set<Promise<void>>();
+  const byKey = new Map<string, Promise<void>>();
+  let failure: { error: unknown } | null = null;
+  let done = recorded.size;
+  let index = -1;
   for await (const record of readImportRecords(params.file, params.format)) {
-    if (index < start) {
-      index++;
-      continue;
-    }
-    const result = await importRecord(context, index, record);
-    if (!result.written) await prisma.$executeRaw(Prisma.sql`${rowRecordStatement(job.id, index, result)} ON CONFLICT DO NOTHING`);
-    (summary[SUMMARY_KEY[result.outcome]] as number)++;
     index++;
-    await heartbeat(index, { ...summary });
-    await options.afterRow?.(index);
+    if (recorded.has(index)) continue;
+    while (inFlight.size >= concurrency && !failure) await Promise.race(inFlight);
+    if (failure) break;
+    try {
+      await heartbeat(done, { ...summary });
+    } catch (error) {
+      failure = { error };
+      break;
+    }
+    const rowIndex = index;
+    const key = rowKey(record, params.mapping, rowIndex);
+    const previous = byKey.get(key);
+    const task: Promise<void> = (async () => {
+      if (previous) await previous;
+      const result = await importRecord(context, rowIndex, record);
+      if (!result.written) await prisma.$executeRaw(Prisma.sql`${rowRecordStatement(job.id, rowIndex, result)} ON CONFLICT DO NOTHING`);
+      (summary[SUMMARY_KEY[result.outcome]] as number)++;
+      done++;
+      await options.afterRow?.(done);
+    })()
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => {
+        inFlight.delete(task);
+        if (byKey.get(key) === task) byKey.delete(key);
+      });
+    inFlight.add(task);
+    byKey.set(key, task);
   }
+  await Promise.all(inFlight);
+  if (failure) throw (failure as { error: unknown }).error;
   const resultPath = await writeResultFile(job.id);
   if (!params.dry_run) await fs.promises.rm(params.file, { force: true });
   // Whole seconds: the link carries its expiry in seconds.
   const expiresAt = new Date(Math.floor((now().getTime() + DOWNLOAD_LINK_TTL_MS) / 1000) * 1000);
-  return { progress: index, summary: { ...summary }, resultPath, expiresAt };
+  return { progress: done, summary: { ...summary }, resultPath, expiresAt };
 }
 
 const MAX_ROWS_IN_VIEW = 1_000;

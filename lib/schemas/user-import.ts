@@ -110,3 +110,10 @@ export const importRowSchema = z.object({
   app_metadata: z.preprocess(emptyIsAbsent, z.preprocess(jsonText("app_metadata"), metadataSchema).optional()),
 });
 export type ImportRow = z.output<typeof importRowSchema>;
+
+/** The console's mapping screen: a staged upload (POST /users/import/upload) and the import's options. */
+export const consoleImportSchema = usersImportJobSchema.extend({
+  upload_id: z.uuid({ error: "Upload the file again." }),
+  mapping: importMappingSchema,
+});
+export type ConsoleImportInput = z.infer<typeof consoleImportSchema>;

@@ -11,7 +11,7 @@ import { openApiDocument } from "@/lib/api/openapi";
 import type { Actor } from "@/lib/auth/actor";
 import { JobStopped, kickJobs, runNextJob } from "@/lib/jobs/runner";
 import { jobDownload } from "@/lib/jobs/jobs";
-import { createUsersImportJob, runUsersImport } from "@/lib/jobs/users-import-job";
+import { createImportJobFromUpload, createUsersImportJob, runUsersImport, stageImportUpload } from "@/lib/jobs/users-import-job";
 import { usersImportJobSchema } from "@/lib/schemas/user-import";
 import { clearAllMemos } from "@/lib/cache/memo";
 import { DEMO_HOOKS } from "@/lib/hooks/demo-hooks";
@@ -199,6 +199,21 @@ describe("POST /api/v2/jobs/users-imports", () => {
   });
 });
 
+describe("the console's staged upload", () => {
+  it("answers the columns, first rows (passwords masked) and mapping; the upload is only its admin's", async () => {
+    const staged = await stageImportUpload(admins.kelly, new File(["Mail;Pass;Dept\r\nx1@staged.test;Secret-pass-1;Finance\r\n"], "s.csv"));
+    expect(staged).toMatchObject({ format: "csv", columns: ["Mail", "Pass", "Dept"], total: 1, mapping: { Mail: "email", Pass: "", Dept: "" } });
+    expect(staged.sample).toEqual([{ Mail: "x1@staged.test", Pass: "Secret-pass-1", Dept: "Finance" }]);
+    const masked = await stageImportUpload(admins.kelly, new File(["email,password\r\nx2@staged.test,Secret-pass-1\r\n"], "s.csv"));
+    expect(masked.sample).toEqual([{ email: "x2@staged.test", password: "•••" }]);
+    const input = { connection_id: connectionId, upsert: false, upsert_by: "email" as const, dry_run: true, mapping: { email: "email" as const, password: "password" as const }, upload_id: masked.upload_id };
+    await expect(createImportJobFromUpload(admins.ian, input)).rejects.toThrow("This upload is no longer kept, or is another admin's. Upload the file again.");
+    const job = await createImportJobFromUpload(admins.kelly, input);
+    expect(job).toMatchObject({ type: "users_import", status: "pending", actorId: admins.kelly.id });
+    await db().prisma.job.update({ where: { id: job.id }, data: { status: "cancelled" } });
+  });
+});
+
 describe("resume and cancel", () => {
   const rows = (prefix: string, n: number, domain: string) =>
     `email,password,memberships\r\n${Array.from({ length: n }, (_, i) => `${prefix}${i + 1}@${domain},Imported-pass-1!,IT`).join("\r\n")}\r\n`;
@@ -207,22 +222,26 @@ describe("resume and cancel", () => {
     body: { id: (await createUsersImportJob(admins.ian, usersImportJobSchema.parse({ connection_id: connectionId }), new File([text], "r.csv"))).id },
   });
 
-  it("resumes a job whose process stopped after row 3: rows 4-6 are written, none twice", async () => {
-    const created = await queueImport(rows("r", 6, "resume.test"));
+  it("resumes a job whose process stopped after 3 rows: the rest are written, none twice", async () => {
+    const created = await queueImport(rows("r", 12, "resume.test"));
     const [claimed] = await db().prisma.$queryRaw<{ id: string; actorId: string; params: never; progress: number; summary: never }[]>`
       UPDATE jobs SET status = 'processing' WHERE id = ${created.body.id} RETURNING id, actor_id::text AS "actorId", params, progress, summary`;
     const stopped = new Error("the process stopped");
     const run = runUsersImport({ job: claimed, heartbeat: async () => {}, now: () => new Date() }, { afterRow: async (done) => { if (done === 3) throw stopped; } });
     await expect(run).rejects.toBe(stopped);
-    expect(await countUsers("@resume.test")).toBe(3);
+    // The rows under way when it stopped ended, each with its record: as many users as recorded rows.
+    const written = await countUsers("@resume.test");
+    expect(written).toBeGreaterThanOrEqual(3);
+    expect(written).toBeLessThan(12);
+    expect(await db().prisma.jobRow.count({ where: { jobId: created.body.id } })).toBe(written);
     await db().prisma.$executeRaw`UPDATE jobs SET updated_at = now() - interval '2 minutes' WHERE id = ${created.body.id}`;
     expect(await runNextJob()).toBe(true);
     const done = await readJob(tokens.ian, created.body.id);
-    expect(done.body).toMatchObject({ status: "completed", rows_done: 6, summary: { inserted: 6, updated: 0, unchanged: 0, failed: 0, total: 6 } });
-    expect(await countUsers("@resume.test")).toBe(6);
-    expect(await db().prisma.auditLog.count({ where: { action: "user.create", targetEmail: { endsWith: "@resume.test" } } })).toBe(6);
+    expect(done.body).toMatchObject({ status: "completed", rows_done: 12, summary: { inserted: 12, updated: 0, unchanged: 0, failed: 0, total: 12 } });
+    expect(await countUsers("@resume.test")).toBe(12);
+    expect(await db().prisma.auditLog.count({ where: { action: "user.create", targetEmail: { endsWith: "@resume.test" } } })).toBe(12);
     const recorded = await db().prisma.jobRow.findMany({ where: { jobId: created.body.id }, orderBy: { rowIndex: "asc" }, select: { rowIndex: true, outcome: true } });
-    expect(recorded.map((row) => `${row.rowIndex}:${row.outcome}`)).toEqual(["0:created", "1:created", "2:created", "3:created", "4:created", "5:created"]);
+    expect(recorded.map((row) => `${row.rowIndex}:${row.outcome}`)).toEqual(Array.from({ length: 12 }, (_, i) => `${i}:created`));
   });
 
   it("cancels a waiting job (it never runs) and a running one between rows; a finished job is 409", async () => {
@@ -247,12 +266,12 @@ describe("resume and cancel", () => {
     };
     const run = runUsersImport(
       { job: claimed, heartbeat, now: () => new Date() },
-      { afterRow: async (done) => { if (done === 2) await call(cancelRoute.POST, "POST", { token: tokens.ian, id: running.body.id }); } },
+      { concurrency: 1, afterRow: async (done) => { if (done === 2) await call(cancelRoute.POST, "POST", { token: tokens.ian, id: running.body.id }); } },
     );
     await expect(run).rejects.toBeInstanceOf(JobStopped);
-    // Row 3 was under way when the job was cancelled: it ends, recorded, and the job stops before row 4.
-    expect(await countUsers("@cancel.test")).toBe(3);
-    expect(await db().prisma.jobRow.count({ where: { jobId: running.body.id } })).toBe(3);
+    // One row at a time: the cancellation after row 2 is seen at row 2's own heartbeat, and row 3 never starts.
+    expect(await countUsers("@cancel.test")).toBe(2);
+    expect(await db().prisma.jobRow.count({ where: { jobId: running.body.id } })).toBe(2);
     expect((await readJob(tokens.ian, running.body.id)).body).toMatchObject({ status: "cancelled" });
   });
 });

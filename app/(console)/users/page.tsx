@@ -115,6 +115,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
             </>
           )}
           {canWrite && (
+            <>
+              <Link href="/users/import">Import users</Link>{" "}
+            </>
+          )}
+          {canWrite && (
             <Link href="/users/new" className="button">
               {texts.createUserButtonText}
             </Link>
