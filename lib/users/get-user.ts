@@ -30,7 +30,16 @@ export function getUser(actor: Actor, userId: string): Promise<UserProfile> {
   return loadUserFor(actor, userId, "read:user");
 }
 
-/** One user with its version: the API's GET (for the ETag) and the console's edit form. */
-export function getVersionedUser(actor: Actor, userId: string): Promise<VersionedUser> {
+/**
+ * One user with its version: the API's GET (for the ETag) and the console's edit form. The id may also be the
+ * one a user was imported with (`auth0|…`, its `legacy_user_id`).
+ */
+export async function getVersionedUser(actor: Actor, userId: string): Promise<VersionedUser> {
+  if (!isUuid(userId) && userId.includes("|")) {
+    const prisma = await getPrisma();
+    const aliased = await prisma.user.findUnique({ where: { legacyUserId: userId }, select: { id: true } });
+    if (!aliased) throw notFound();
+    return loadVersionedUserFor(actor, aliased.id, "read:user");
+  }
   return loadVersionedUserFor(actor, userId, "read:user");
 }

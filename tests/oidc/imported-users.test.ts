@@ -6,6 +6,7 @@ import { kickJobs } from "@/lib/jobs/runner";
 import { createUsersImportJob } from "@/lib/jobs/users-import-job";
 import { usersImportJobSchema } from "@/lib/schemas/user-import";
 import { DEMO_CONNECTION } from "@/lib/seed/demo-data";
+import { getVersionedUser } from "@/lib/users/get-user";
 import { useTestDatabase } from "../helpers/db";
 import { seedAndLoadAdmins, type DemoAdmin } from "../helpers/fixtures";
 import { Browser, RP_CALLBACK, registerApplication, signInThroughPage, startAuthorization, startOidcServer, useOidcEnvironment } from "./helpers";
@@ -81,6 +82,10 @@ describe("users imported from an Auth0 export", () => {
     const event = await db().prisma.event.findFirstOrThrow({ where: { type: "user.create.complete", payload: { path: ["event", "user", "id"], equals: mia.id } } });
     expect((event.payload as { event: { user: { legacyUserId: string } } }).event.user.legacyUserId).toBe("auth0|5f1a2b3c4d5e6f7a8b9c0d1e");
     expect((await db().prisma.user.findFirstOrThrow({ where: { email: "leo.blocked@migrated.test" } })).blocked).toBe(true);
+    // GET /api/v2/users/{id} takes the old id too.
+    const byAlias = await getVersionedUser(admins.ian, "auth0|5f1a2b3c4d5e6f7a8b9c0d1e");
+    expect(byAlias.user).toMatchObject({ user_id: mia.id, email: "mia.grant@migrated.test", legacy_user_id: "auth0|5f1a2b3c4d5e6f7a8b9c0d1e" });
+    await expect(getVersionedUser(admins.ian, "auth0|unknown")).rejects.toThrow("The user does not exist or you cannot see it.");
   });
 
   it("sign in through the OpenID Connect provider with their old password, rehashed to argon2id", async () => {
