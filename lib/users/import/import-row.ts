@@ -2,7 +2,7 @@ import { can, type Actor } from "@/lib/auth/actor";
 import { storedImportedHash } from "@/lib/auth/imported-hash";
 import { verifyPassword } from "@/lib/auth/password";
 import { jsonChanges, type FieldChange } from "@/lib/audit/changes";
-import { getPrisma } from "@/lib/db/client";
+import { getDatabase } from "@/lib/db/client";
 import { DomainError, type DomainErrorCode } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { withinEvaluation } from "@/lib/hooks/evaluation-scope";
@@ -75,13 +75,19 @@ export function rowRecordStatement(jobId: string, index: number, result: RowResu
 const legacyIdOf = (userId: string) => (userId.includes("|") ? userId : `auth0|${userId}`);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function findExisting(context: ImportContext, row: ImportRow) {
-  const prisma = await getPrisma();
-  const byId = context.upsertBy === "user_id" && row.user_id;
-  const where: Prisma.UserWhereInput = byId
-    ? { OR: [...(UUID.test(row.user_id!) ? [{ id: row.user_id! }] : []), { legacyUserId: legacyIdOf(row.user_id!) }] }
-    : { email: row.email };
-  return prisma.user.findFirst({ where: { connectionId: context.connection.id, ...where }, select: { id: true, passwordHash: true } });
+/** The user a row matches in its connection (one prepared statement, no Prisma engine: it runs for every row). */
+async function findExisting(context: ImportContext, row: ImportRow): Promise<{ id: string; passwordHash: string | null } | undefined> {
+  const database = await getDatabase();
+  const byId = context.upsertBy === "user_id" && row.user_id !== undefined;
+  const match = !byId
+    ? Prisma.sql`email = ${row.email}`
+    : UUID.test(row.user_id!)
+      ? Prisma.sql`(id = ${row.user_id}::uuid OR legacy_user_id = ${legacyIdOf(row.user_id!)})`
+      : Prisma.sql`legacy_user_id = ${legacyIdOf(row.user_id!)}`;
+  const [found] = await database.query<{ id: string; passwordHash: string | null }>(
+    Prisma.sql`SELECT id::text AS id, password_hash AS "passwordHash" FROM users WHERE connection_id = ${context.connection.id} AND ${match} LIMIT 1`,
+  );
+  return found;
 }
 
 function importedHashOf(actor: Actor, row: ImportRow): string | undefined {
