@@ -67,6 +67,25 @@ const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 const uploadPath = (actor: Actor, uploadId: string) => path.join(importsDir(), `${actor.id}.${uploadId}.upload`);
 
 const SECRET_FIELDS = new Set(["password", "password_hash", "custom_password_hash"]);
+/** How long an upload no job is running is kept: a mapping screen left open, a dry run not followed by its import. */
+const UPLOAD_KEPT_MS = 24 * 60 * 60 * 1000;
+
+/** Removes uploads older than a day that no pending or running job reads. */
+export async function removeOldUploads(now = Date.now()): Promise<number> {
+  const prisma = await getPrisma();
+  const running = await prisma.job.findMany({ where: { type: USERS_IMPORT, status: { in: ["pending", "processing"] } }, select: { params: true } });
+  const inUse = new Set(running.map((job) => (job.params as unknown as ImportParams).file));
+  const names = await fs.promises.readdir(importsDir()).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const file = path.join(importsDir(), name);
+    const stat = await fs.promises.stat(file).catch(() => null);
+    if (!stat || inUse.has(file) || now - stat.mtimeMs < UPLOAD_KEPT_MS) continue;
+    await fs.promises.rm(file, { force: true });
+    removed++;
+  }
+  return removed;
+}
 
 /**
  * Keeps an uploaded file in the data directory after reading it once (a file that cannot be read is refused
@@ -75,6 +94,7 @@ const SECRET_FIELDS = new Set(["password", "password_hash", "custom_password_has
  */
 export async function stageImportUpload(actor: Actor, upload: Blob) {
   requirePermission(actor, "users:write");
+  await removeOldUploads();
   if (upload.size > IMPORT_MAX_BYTES) {
     throw new DomainError("too_large", `The file has ${upload.size.toLocaleString("en")} bytes; an import takes at most 50 MB. Split it into several files.`);
   }

@@ -212,6 +212,21 @@ describe("the console's staged upload", () => {
     expect(job).toMatchObject({ type: "users_import", status: "pending", actorId: admins.kelly.id });
     await db().prisma.job.update({ where: { id: job.id }, data: { status: "cancelled" } });
   });
+
+  it("removes uploads a day old that no waiting or running job reads, and keeps the others", async () => {
+    const dir = path.join(process.env.DELEGATE_DATA_DIR!, "imports");
+    const old = await stageImportUpload(admins.kelly, new File(["email\r\nold@staged.test\r\n"], "o.csv"));
+    const queued = await createUsersImportJob(admins.kelly, usersImportJobSchema.parse({ connection_id: connectionId }), new File(["email\r\nq@staged.test\r\n"], "q.csv"));
+    const oldFile = path.join(dir, `${admins.kelly.id}.${old.upload_id}.upload`);
+    const queuedFile = (queued.params as { file: string }).file;
+    const aged = new Date(Date.now() - 24 * 60 * 60 * 1000 - 1000);
+    for (const file of [oldFile, queuedFile]) fs.utimesSync(file, aged, aged);
+    const fresh = await stageImportUpload(admins.kelly, new File(["email\r\nnew@staged.test\r\n"], "n.csv"));
+    expect(fs.existsSync(oldFile)).toBe(false);
+    expect(fs.existsSync(queuedFile)).toBe(true);
+    expect(fs.existsSync(path.join(dir, `${admins.kelly.id}.${fresh.upload_id}.upload`))).toBe(true);
+    await db().prisma.job.update({ where: { id: queued.id }, data: { status: "cancelled" } });
+  });
 });
 
 describe("resume and cancel", () => {
