@@ -14,6 +14,7 @@ import { DEMO_CONNECTION, seedDemoData } from "@/lib/seed/demo-data";
 import { listUsersSchema } from "@/lib/schemas/user";
 import { exportUsers } from "@/lib/users/export-users";
 import { COUNT_BOUND, listUsers } from "@/lib/users/list-users";
+import { encodeCursor } from "@/lib/users/list-sort";
 import { openFreshBenchDatabase } from "./lib/db";
 import { ms, perSecond, ratio, table, verdict } from "./lib/format";
 import { summarize } from "./lib/stats";
@@ -126,24 +127,37 @@ export async function benchExportUsers() {
     lines.push(`Aim (≥ 50,000 rows/s and RSS growth ≤ 100 MB, whole list): ${verdict(aims.every(Boolean), "≥ 50,000 rows/s, ≤ 100 MB")}`);
 
     // The users list at this size: listUsers (bounded count) against the same page in hand-written SQL.
+    // The position after row 9,975 by name: what the pager's Next link carries past page 10 (keyset).
+    const { rows: [atRow] } = await bench.pool.query<{ name: string | null; id: string }>(
+      "SELECT u.name, u.id FROM users u ORDER BY u.name NULLS LAST, u.id OFFSET 9974 LIMIT 1",
+    );
+    const after = encodeCursor({ key: atRow.name, id: atRow.id });
+    const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+    const keysetWhere =
+      atRow.name === null
+        ? `WHERE u.name IS NULL AND u.id > ${literal(atRow.id)}::uuid`
+        : `WHERE (u.name > ${literal(atRow.name)} OR (u.name = ${literal(atRow.name)} AND u.id > ${literal(atRow.id)}::uuid) OR u.name IS NULL)`;
     const cases: [string, Record<string, unknown>, string, string, number][] = [
       ["page 1, by email", {}, "", "u.email, u.id", 0],
       ["membership Finance, page 1", { membership: "Finance" }, `WHERE user_memberships_json(u.app_metadata) @> '["Finance"]'::jsonb`, "u.email, u.id", 0],
       ["search user00042", { search: "user00042" }, "WHERE user_search_text(u.email, u.name, u.username) LIKE '%user00042%'", "u.email, u.id", 0],
       ["by name, page 40 (the last counted page)", { sort: "name", page: 40 }, "", "u.name NULLS LAST, u.id", 39 * 25],
       ["by name, page 400 (OFFSET 9,975)", { sort: "name", page: 400 }, "", "u.name NULLS LAST, u.id", 399 * 25],
+      ["by name, page 400 by keyset (after)", { sort: "name", page: 400, after }, keysetWhere, "u.name NULLS LAST, u.id", 0],
       ["by created_at desc, page 1", { sort: "created_at", order: "desc" }, "", "u.created_at DESC, u.id", 0],
     ];
     const listRows: string[][] = [];
     for (const [label, query, where, order, offset] of cases) {
       const input = listUsersSchema.parse(query);
+      // The count is the whole list's, also for a keyset page.
+      const countWhere = query.after ? "" : where;
       const samples = await timeAlternating(
         {
           listUsers: () => listUsers(admin, input),
           sql: () =>
             Promise.all([
               bench.pool.query(`SELECT u.*, c.name AS connection FROM users u JOIN connections c ON c.id = u.connection_id ${where} ORDER BY ${order} LIMIT 25 OFFSET ${offset}`),
-              bench.pool.query(`SELECT count(*) FROM (SELECT 1 FROM users u JOIN connections c ON c.id = u.connection_id ${where} LIMIT ${COUNT_BOUND + 1}) t`),
+              bench.pool.query(`SELECT count(*) FROM (SELECT 1 FROM users u JOIN connections c ON c.id = u.connection_id ${countWhere} LIMIT ${COUNT_BOUND + 1}) t`),
             ]),
         },
         { warmup: 3, iterations: 20 },

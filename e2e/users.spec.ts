@@ -122,6 +122,25 @@ test("page through the list, change the page size, sort and filter", async ({ pa
   await expect(pager).toContainText(`Page 1 of ${Math.ceil(total / 10)}`);
   await expect(rows).toHaveCount(11);
 
+  // Past page 10 the pager's links carry a position in the list (keyset) instead of skipping rows.
+  await page.goto("/users?per_page=10&page=10");
+  const firstOnPage10 = await rows.nth(1).textContent();
+  await pager.getByRole("link", { name: "Next" }).click();
+  await expect(page).toHaveURL(/page=11&after=/);
+  await expect(pager).toContainText(`Page 11 of ${Math.ceil(total / 10)}`);
+  await expect(rows).toHaveCount(11);
+  await pager.getByRole("link", { name: "Previous" }).click();
+  await expect(page).toHaveURL(/page=10(&|$)/);
+  await expect(rows.nth(1)).toHaveText(firstOnPage10 ?? "");
+  await pager.getByRole("link", { name: "Next" }).click();
+  await expect(pager).toContainText(`Page 11 of ${Math.ceil(total / 10)}`);
+  await pager.getByRole("link", { name: "Next" }).click();
+  await expect(page).toHaveURL(/page=12&after=/);
+  await pager.getByRole("link", { name: "Previous" }).click();
+  await expect(page).toHaveURL(/page=11&before=/);
+  await expect(pager).toContainText(`Page 11 of ${Math.ceil(total / 10)}`);
+  await page.goto("/users?per_page=10");
+
   await page.getByRole("columnheader", { name: "Name" }).getByRole("link").click();
   await expect(page.getByRole("columnheader", { name: "Name" })).toHaveAttribute("aria-sort", "ascending");
   await page.getByRole("columnheader", { name: "Name" }).getByRole("link").click();

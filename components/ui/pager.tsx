@@ -10,6 +10,8 @@ export function Pager({
   total,
   totalExact = true,
   label,
+  nextQuery = {},
+  previousQuery = {},
 }: {
   path: string;
   query: QueryValues;
@@ -19,12 +21,16 @@ export function Pager({
   /** false: more than `total` items (a bounded count); the pager then offers Next past the counted pages. */
   totalExact?: boolean;
   label: string;
+  /** Added to the Next link's query (a keyset cursor: `after`). */
+  nextQuery?: QueryValues;
+  /** Added to the Previous link's query (`before`). */
+  previousQuery?: QueryValues;
 }) {
   const pages = Math.max(1, Math.ceil(total / perPage));
   return (
     <nav className="pager" aria-label={label}>
       {page > 1 ? (
-        <Link href={hrefWith(path, { ...query, page: page - 1 })} rel="prev">
+        <Link href={hrefWith(path, { ...query, page: page - 1, ...previousQuery })} rel="prev">
           Previous
         </Link>
       ) : (
@@ -36,7 +42,7 @@ export function Pager({
         Page {page} of {totalExact ? pages : `more than ${pages.toLocaleString("en-US")}`}
       </span>
       {page < pages || !totalExact ? (
-        <Link href={hrefWith(path, { ...query, page: page + 1 })} rel="next">
+        <Link href={hrefWith(path, { ...query, page: page + 1, ...nextQuery })} rel="next">
           Next
         </Link>
       ) : (

@@ -45,7 +45,9 @@ const QUERY_DESCRIPTIONS: Record<string, string> = {
     "phone_number, logins_count, app_metadata.<path> / user_metadata.<path> (up to five levels; metadata sorts as text). " +
     "Users without a value come last.",
   order: "Sort direction.",
-  page: "The page, from 1.",
+  page: "The page, from 1 (with `after` or `before`, only the number the page is shown as).",
+  after: "A page's `next`: the page after it, found by keyset (as fast on page 400 as on page 1) instead of skipping rows.",
+  before: "A page's `previous`: the page before it, found by keyset.",
   per_page: "Users per page.",
 };
 

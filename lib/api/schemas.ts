@@ -57,6 +57,11 @@ export const userPageSchema = z
       .describe("Users of this page that the Access Hook does not let you read (action read:user): left out of users."),
     page: z.number().int().min(1),
     per_page: z.number().int(),
+    next: z
+      .string()
+      .nullable()
+      .describe("Send as `after` for the next page (null on a page that is not full): keyset pagination, as fast on page 400 as on page 1."),
+    previous: z.string().nullable().describe("Send as `before` for the previous page (null on the first)."),
   })
   .strict();
 

@@ -128,16 +128,24 @@ export const oneSearchParameter: [(input: { q?: string; search?: string }) => bo
   { path: ["q"], message: "Send the search as q or as search, not both." },
 ];
 
+/** A page link's position in the list (lib/users/list-sort.ts), opaque to clients. */
+const cursorSchema = textSchema().trim().max(700).optional().transform((cursor) => cursor || undefined);
+
 export const listUsersSchema = userListFieldsSchema
   .extend({
     page: z.coerce.number().int().min(1).max(100_000).default(1),
+    /** The page after this position (the `next` of the page before), instead of skipping `page - 1` pages. */
+    after: cursorSchema,
+    /** The page before this position (the `previous` of the page after). */
+    before: cursorSchema,
     per_page: z.coerce
       .number()
       .int()
       .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), { message: "per_page must be 10, 25, 50 or 100." })
       .default(25),
   })
-  .refine(...oneSearchParameter);
+  .refine(...oneSearchParameter)
+  .refine((input) => !(input.after && input.before), { path: ["before"], message: "Send after or before, not both." });
 export type ListUsersInput = z.infer<typeof listUsersSchema>;
 
 /** The "Deleted users" view's page. */

@@ -9,7 +9,7 @@ import { DEFAULT_EXPORT_COLUMNS, exportFieldSource, type ExportField, type Expor
 import { readableRows } from "./access";
 import { userListConditions, userVisibilityCondition } from "./list-users";
 import type { UserProfile } from "./profile";
-import { sortColumn } from "./list-sort";
+import { keysetCondition, sortColumn, type ListCursor } from "./list-sort";
 import { profileColumns } from "./profile-columns";
 
 /*
@@ -63,23 +63,6 @@ export function lineWriter(format: ExportUsersInput["format"], columns: Column[]
   return (row) => `{${columns.map((column, index) => keys[index] + JSON.stringify(column.value(row) ?? null)).join(",")}}\n`;
 }
 
-interface Cursor {
-  key: string | null;
-  id: string;
-}
-
-/** Rows after the cursor in the list's order (nulls last, then by id). */
-function afterCursor(input: ExportUsersInput, cursor: Cursor): Prisma.Sql {
-  const { column, cast, nullable } = sortColumn(input.sort);
-  if (cursor.key === null) return Prisma.sql`(${column} IS NULL AND u.id > ${cursor.id}::uuid)`;
-  const key = Prisma.sql`${cursor.key}::${cast}`;
-  const beyond = input.order === "desc" ? Prisma.sql`${column} < ${key}` : Prisma.sql`${column} > ${key}`;
-  // The redundant bound lets PostgreSQL scan the column's index from the cursor on.
-  const bound = input.order === "desc" ? Prisma.sql`${column} <= ${key}` : Prisma.sql`${column} >= ${key}`;
-  const ties = Prisma.sql`(${beyond} OR (${column} = ${key} AND u.id > ${cursor.id}::uuid))`;
-  return nullable ? Prisma.sql`(${ties} OR ${column} IS NULL)` : Prisma.sql`(${bound} AND ${ties})`;
-}
-
 export interface UserExportOptions {
   batchSize?: number;
   /** Called after each batch with the number of rows written so far. */
@@ -126,10 +109,10 @@ export async function exportUsers(actor: Actor, input: ExportUsersInput, options
 
   async function* chunks(): AsyncGenerator<string> {
     if (format === "csv") yield `${columns.map((c) => csvField(c.header)).join(",")}\r\n`;
-    let cursor: Cursor | null = null;
+    let cursor: ListCursor | null = null;
     let written = 0;
     for (;;) {
-      const where = cursor ? [...conditions, afterCursor(input, cursor)] : conditions;
+      const where = cursor ? [...conditions, keysetCondition(input.sort, input.order, cursor, "after")] : conditions;
       const rows: (ExportRow & { sort_key: string | null })[] = await db.query<ExportRow & { sort_key: string | null }>(Prisma.sql`
         SELECT ${selected}, ${column}::text AS sort_key
         FROM users u JOIN connections c ON c.id = u.connection_id

@@ -1,13 +1,13 @@
 import { requirePermission, type Actor } from "@/lib/auth/actor";
 import { getDatabase } from "@/lib/db/client";
-import { DomainError } from "@/lib/errors";
+import { DomainError, fieldError } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { hookRequest } from "@/lib/hooks/context";
 import { runActiveHook } from "@/lib/hooks/execute";
 import { filterHookResultSchema, filterRestrictionToSql } from "@/lib/hooks/user-filter";
 import type { ListUsersInput } from "@/lib/schemas/user";
 import { readableRows } from "./access";
-import { sortColumn } from "./list-sort";
+import { decodeCursor, encodeCursor, keysetCondition, sortColumn } from "./list-sort";
 import { looksLikeUserQuery, userQueryCondition, UserQueryError } from "./query";
 import type { UserProfile } from "./profile";
 import { profileColumns } from "./profile-columns";
@@ -17,6 +17,9 @@ import { profileColumns } from "./profile-columns";
  * At a million users, counting 10,001 Finance members took 66 ms and 1,001 took 8 ms (docs/benchmarks.md).
  */
 export const COUNT_BOUND = 1_000;
+
+/** The console's pager skips rows (OFFSET) up to this page; past it, its links carry a cursor (`after` / `before`). */
+export const OFFSET_PAGES = 10;
 
 export interface UserPage {
   users: UserProfile[];
@@ -30,6 +33,10 @@ export interface UserPage {
   hidden: number;
   page: number;
   per_page: number;
+  /** `after` for the next page: set when this page is full (or was read backwards). */
+  next: string | null;
+  /** `before` for the previous page: set past page 1. */
+  previous: string | null;
 }
 
 const escapeLike = (term: string) => term.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -104,23 +111,39 @@ export async function listUsers(actor: Actor, input: ListUsersInput, options: { 
   const conditions = userListConditions(input);
   const visibility = await userVisibilityCondition(actor, input);
   if (visibility) conditions.push(visibility);
+  const cursorText = input.after ?? input.before;
+  const cursor = cursorText ? decodeCursor(cursorText) : null;
+  if (cursorText && !cursor) {
+    const parameter = input.after ? "after" : "before";
+    throw fieldError(parameter, `${parameter}: this page link is not valid (changed, cut short, or from another list). Go back to the first page.`);
+  }
+  const backwards = Boolean(cursor && input.before);
   const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+  const pageConditions = cursor ? [...conditions, keysetCondition(input.sort, input.order, cursor, backwards ? "before" : "after")] : conditions;
+  const order = sortColumn(input.sort);
+  // Read backwards (the page before a cursor), the order flips, nulls first, and the rows are turned round after.
+  const descending = (input.order === "desc") !== backwards;
   // NULLS LAST only where there can be nulls: `created_at DESC NULLS LAST` cannot scan the btree index backwards
   // (1.2 s for page 1 of a million users), `created_at DESC` can.
-  const order = sortColumn(input.sort);
-  const nulls = order.nullable ? Prisma.sql`NULLS LAST` : Prisma.empty;
-  const direction = Prisma.sql`${input.order === "desc" ? Prisma.sql`DESC` : Prisma.sql`ASC`} ${nulls}`;
+  const nulls = order.nullable ? (backwards ? Prisma.sql`NULLS FIRST` : Prisma.sql`NULLS LAST`) : Prisma.empty;
+  const direction = Prisma.sql`${descending ? Prisma.sql`DESC` : Prisma.sql`ASC`} ${nulls}`;
   const from = Prisma.sql`FROM users u JOIN connections c ON c.id = u.connection_id ${where}`;
 
   // The page's profiles in one statement outside Prisma's engine (it cost 3× the hand-written SQL at a million users).
-  const [listed, countRows] = await Promise.all([
-    db.query<UserProfile>(Prisma.sql`
-      SELECT ${profileColumns()} ${from}
-      ORDER BY ${order.column} ${direction}, u.id
-      LIMIT ${input.per_page} OFFSET ${(input.page - 1) * input.per_page}`),
+  const [rows, countRows] = await Promise.all([
+    db.query<UserProfile & { sort_key: string | null }>(Prisma.sql`
+      SELECT ${profileColumns()}, ${order.column}::text AS sort_key
+      FROM users u JOIN connections c ON c.id = u.connection_id
+      ${pageConditions.length ? Prisma.sql`WHERE ${Prisma.join(pageConditions, " AND ")}` : Prisma.empty}
+      ORDER BY ${order.column} ${direction}, u.id ${backwards ? Prisma.sql`DESC` : Prisma.sql`ASC`}
+      LIMIT ${input.per_page} OFFSET ${cursor ? 0 : (input.page - 1) * input.per_page}`),
     // Counting stops one row past the bound: a million matches cost no more than the bound does.
     db.query<{ total: bigint | number | string }>(Prisma.sql`SELECT count(*) AS total FROM (SELECT 1 ${from} LIMIT ${countBound + 1}) AS bounded`),
   ]);
+  if (backwards) rows.reverse();
+  const first = rows[0];
+  const last = rows.at(-1);
+  const listed: UserProfile[] = rows.map(({ sort_key: _key, ...profile }) => profile);
   const { users, hidden } = await readableRows(actor, listed);
   const counted = Number(countRows[0]?.total ?? 0);
   return {
@@ -130,5 +153,7 @@ export async function listUsers(actor: Actor, input: ListUsersInput, options: { 
     total_exact: counted <= countBound,
     page: input.page,
     per_page: input.per_page,
+    next: last && (rows.length === input.per_page || backwards) ? encodeCursor({ key: last.sort_key, id: last.user_id }) : null,
+    previous: first && (input.page > 1 || (cursor && !backwards)) ? encodeCursor({ key: first.sort_key, id: first.user_id }) : null,
   };
 }

@@ -1,6 +1,7 @@
 import { clearAllMemos } from "@/lib/cache/memo";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
+import type { DomainError } from "@/lib/errors";
 import { listUsersSchema, type ListUsersInput } from "@/lib/schemas/user";
 import { DEMO_CONNECTION } from "@/lib/seed/demo-data";
 import { listUsers } from "@/lib/users/list-users";
@@ -71,7 +72,7 @@ describe("listUsers: search", () => {
   });
 
   it("returns nothing, with a total of 0, when nothing matches", async () => {
-    expect(await list({ search: "no-such-person" })).toEqual({ users: [], total: 0, total_exact: true, hidden: 0, page: 1, per_page: 25 });
+    expect(await list({ search: "no-such-person" })).toEqual({ users: [], total: 0, total_exact: true, hidden: 0, page: 1, per_page: 25, next: null, previous: null });
   });
 
   it("ignores an empty or blank search", async () => {
@@ -158,6 +159,61 @@ describe("listUsers: sorting", () => {
   });
 });
 
+describe("listUsers: keyset pages (after / before)", () => {
+  const ids = (page: { users: { user_id: string }[] }) => page.users.map((user) => user.user_id);
+
+  it.each([
+    ["email", "asc"],
+    ["name", "asc"],
+    ["name", "desc"],
+    ["last_login", "desc"],
+    ["created_at", "desc"],
+    ["user_metadata.team.code", "asc"],
+  ] as const)("walks every page by %s %s with next, and back with previous, as the numbered pages are", async (sort, order) => {
+    const numbered: string[][] = [];
+    for (let page = 1; ; page++) {
+      const result = await list({ sort, order, per_page: 10, page });
+      if (result.users.length === 0) break;
+      numbered.push(ids(result));
+    }
+    const forward: string[][] = [];
+    let result = await list({ sort, order, per_page: 10 });
+    forward.push(ids(result));
+    while (result.next) {
+      result = await list({ sort, order, per_page: 10, after: result.next });
+      if (result.users.length) forward.push(ids(result));
+    }
+    expect(forward).toEqual(numbered);
+    // Back from the last page to the first.
+    const backward: string[][] = [forward.at(-1)!];
+    // As the pager's links do: the page number goes with the cursor.
+    result = await list({ sort, order, per_page: 10, page: numbered.length });
+    while (result.previous) {
+      result = await list({ sort, order, per_page: 10, page: result.page - 1, before: result.previous });
+      backward.unshift(ids(result));
+    }
+    expect(backward).toEqual(numbered);
+  });
+
+  it("has no previous on page 1 and no next on a page that is not full", async () => {
+    const total = (await everyUser()).length;
+    const first = await list({ per_page: 10 });
+    expect(first.previous).toBeNull();
+    const last = await list({ per_page: 10, page: Math.ceil(total / 10) });
+    expect(last.users.length).toBeLessThan(10);
+    expect(last.next).toBeNull();
+  });
+
+  it("refuses a cursor that was altered, and after with before", async () => {
+    const altered = await list({ after: "WyJhQGIuYyIsIm5vdC1hLXV1aWQiXQ" }).catch((error: DomainError) => error);
+    expect([(altered as DomainError).status, (altered as DomainError).fieldErrors]).toEqual([
+      400,
+      { after: "after: this page link is not valid (changed, cut short, or from another list). Go back to the first page." },
+    ]);
+    expect(listUsersSchema.safeParse({ after: "a", before: "b" }).error?.issues[0]?.message).toBe("Send after or before, not both.");
+  });
+});
+
 describe("listUsers: pages", () => {
   it.each([10, 25, 50, 100])("returns pages of %i with the total", async (perPage) => {
     const total = (await everyUser()).length;
@@ -190,7 +246,7 @@ describe("listUsers: pages", () => {
 
   it("returns an empty page past the end, with the total", async () => {
     const total = (await everyUser()).length;
-    expect(await list({ page: 99 })).toEqual({ users: [], total, total_exact: true, hidden: 0, page: 99, per_page: 25 });
+    expect(await list({ page: 99 })).toEqual({ users: [], total, total_exact: true, hidden: 0, page: 99, per_page: 25, next: null, previous: null });
   });
 
   it("never returns the password hash", async () => {

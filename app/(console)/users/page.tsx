@@ -17,7 +17,7 @@ import { consoleTexts } from "@/lib/hooks/console-texts";
 import { displayColumns } from "@/lib/hooks/display-columns";
 import { listColumns } from "@/lib/hooks/user-field-views";
 import { listUsersSchema } from "@/lib/schemas/user";
-import { listUsers } from "@/lib/users/list-users";
+import { listUsers, OFFSET_PAGES } from "@/lib/users/list-users";
 
 export const metadata = { title: "Users · Delegate" };
 
@@ -33,7 +33,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       (page) => ({ page, error: null }),
       (error: unknown) => {
         if (!(error instanceof DomainError)) throw error;
-        return { page: { users: [], total: 0, total_exact: true, hidden: 0, page: input.page, per_page: input.per_page }, error };
+        return { page: { users: [], total: 0, total_exact: true, hidden: 0, page: input.page, per_page: input.per_page, next: null, previous: null }, error };
       },
     ),
     listConnections(),
@@ -71,6 +71,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           total={page.total}
           totalExact={page.total_exact}
           label="Users pages"
+          nextQuery={page.next && input.page + 1 > OFFSET_PAGES ? { after: page.next } : {}}
+          previousQuery={page.previous && input.page - 1 > OFFSET_PAGES ? { before: page.previous } : {}}
         />
       </>
     ) : (
