@@ -7,12 +7,6 @@ export interface MutationModule {
   title: string;
   mutate: string[];
   tests: string[];
-  /**
-   * "all" runs every test of the module against every mutant. For code that runs once and is then kept (a
-   * `z.lazy` schema), per-test coverage credits only the first test that ran it, so its mutants never meet
-   * the tests that would kill them.
-   */
-  coverageAnalysis?: "all" | "perTest";
 }
 
 export const MUTATION_MODULES: Record<string, MutationModule> = {
@@ -30,7 +24,6 @@ export const MUTATION_MODULES: Record<string, MutationModule> = {
     title: "Filter Hook translation",
     mutate: ["lib/hooks/user-filter.ts"],
     tests: ["tests/hooks/user-filter.test.ts"],
-    coverageAnalysis: "all",
   },
   "write-hook": {
     title: "Write Hook result checks",

@@ -89,7 +89,6 @@ for (const name of names) {
   const results = await new Stryker({
     ...strykerConfig,
     mutate: target.mutate,
-    ...(target.coverageAnalysis && { coverageAnalysis: target.coverageAnalysis }),
     incrementalFile: path.join(reportDir, `${name}.incremental.json`),
     force,
     jsonReporter: { fileName: path.join(reportDir, `${name}.json`) },
