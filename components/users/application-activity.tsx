@@ -8,7 +8,16 @@ const REASONS: Record<string, string> = {
 };
 
 /** The user's recent sign-ins to applications (null: the admin may not read this user's logs) and granted applications. */
-export function ApplicationActivity({ signIns, granted, email }: { signIns: SignInEntry[] | null; granted: GrantedApplication[]; email: string }) {
+export function ApplicationActivity({
+  signIns,
+  granted,
+  email,
+}: {
+  signIns: SignInEntry[] | null;
+  /** Or why they are not shown (the Access Hook refused or failed). */
+  granted: GrantedApplication[] | { refused: string };
+  email: string;
+}) {
   return (
     <>
       {signIns && (
@@ -53,7 +62,9 @@ export function ApplicationActivity({ signIns, granted, email }: { signIns: Sign
       )}
       <section aria-labelledby="granted-title">
         <h2 id="granted-title">Applications</h2>
-        {granted.length ? (
+        {"refused" in granted ? (
+          <p className="empty panel">{granted.refused}</p>
+        ) : granted.length ? (
           <ul>
             {granted.map((app) => (
               <li key={app.clientId}>

@@ -59,9 +59,17 @@ export async function listRecentSignIns(actor: Actor, user: UserProfile): Promis
   });
 }
 
-/** The applications the user has an unexpired grant for (signed in to and not signed out everywhere since). */
-export async function listGrantedApplications(actor: Actor, user: UserProfile): Promise<GrantedApplication[]> {
-  await assertUserAccess(actor, user, "read:user");
+/**
+ * The applications the user has an unexpired grant for (signed in to and not signed out everywhere since), or
+ * why they are not shown: the Access Hook is asked again (`read:user`) and fails closed when it errs or times out.
+ */
+export async function listGrantedApplications(actor: Actor, user: UserProfile): Promise<GrantedApplication[] | { refused: string }> {
+  try {
+    await assertUserAccess(actor, user, "read:user");
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "forbidden") return { refused: `Not shown: ${error.message}` };
+    throw error;
+  }
   const db = await getDatabase();
   return db.query<GrantedApplication>(Prisma.sql`
     SELECT DISTINCT ON (a.client_id) a.client_id AS "clientId", a.name, COALESCE(g.payload #>> '{openid,scope}', '') AS scope,

@@ -58,7 +58,7 @@ describe("Sign out everywhere", () => {
     const user = await getUser(admins.ian, person.user_id);
     const signIns = await listRecentSignIns(admins.ian, user);
     expect(signIns?.map((entry) => [entry.application, entry.ipAddress, entry.result])).toEqual([["Wiki", `198.51.100.${60 + counter}`, "success"]]);
-    expect((await listGrantedApplications(admins.ian, user)).map((granted) => granted.name)).toEqual(["Wiki"]);
+    expect(await listGrantedApplications(admins.ian, user)).toMatchObject([{ name: "Wiki" }]);
     expect(await needsSignInAgain(browser)).toBe(false);
 
     const { revoked } = await signOutEverywhere(admins.ian, person.user_id);
@@ -85,6 +85,21 @@ describe("Sign out everywhere", () => {
       expect(refused).toBeInstanceOf(DomainError);
       expect((refused as DomainError).message).toBe("Not during the audit.");
       expect(await refreshError(rp, tokens.refresh_token!)).toBe("accepted");
+    } finally {
+      await db().prisma.hook.deleteMany({ where: { kind: "access" } });
+      clearAllMemos();
+    }
+  });
+
+  it("says why the applications are not shown when the Access Hook fails on read:user after the page loaded the user", async () => {
+    const { person } = await signedInPerson();
+    const user = await getUser(admins.kelly, person.user_id);
+    await saveHook(
+      admins.ian,
+      saveHookSchema.parse({ kind: "access", code: `function (ctx, callback) { callback(new Error("Access checks are down.")); }`, timeoutMs: 5000 }),
+    );
+    try {
+      expect(await listGrantedApplications(admins.kelly, user)).toEqual({ refused: "Not shown: Access checks are down." });
     } finally {
       await db().prisma.hook.deleteMany({ where: { kind: "access" } });
       clearAllMemos();
