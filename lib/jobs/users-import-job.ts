@@ -205,7 +205,7 @@ async function writeResultFile(jobId: string): Promise<string> {
 }
 
 /** Rows imported at a time: a row's argon2id hashing, hooks and statement overlap the others'. */
-export const IMPORT_ROW_CONCURRENCY = 4;
+export const IMPORT_ROW_CONCURRENCY = 8;
 
 export interface ImportRunOptions {
   /** A test seam: called after each row is recorded (a test stops a run there, as a stopped process would). */
