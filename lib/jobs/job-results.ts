@@ -2,7 +2,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { getPrisma } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import type { JobResultsQuery } from "@/lib/schemas/user-bulk";
-import { findOwnJob } from "./jobs";
+import { findOwnJob } from "./own-job";
 import { USERS_BULK } from "./users-bulk-job";
 
 export interface JobResultView {

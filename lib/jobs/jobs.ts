@@ -38,7 +38,6 @@ export function jobView(job: Job, now = new Date()): JobViewBase & Record<string
   };
 }
 
-export { findOwnJob };
 
 export async function getJob(actor: Actor, id: string, now = new Date()) {
   const job = await findOwnJob(actor, id);
