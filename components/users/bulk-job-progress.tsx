@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { useToast } from "@/components/ui/toast";
 import { cancelJobAction, jobResultsAction, readJobAction } from "@/lib/actions/bulk-jobs";
-import type { ActionResult } from "@/lib/actions/safe-action";
+import { actionData, FINISHED_JOB_STATUSES, JOB_POLL_MS } from "./job-polling";
 import type { JobResultView } from "@/lib/jobs/job-results";
 import type { BulkAction } from "@/lib/schemas/user-bulk";
 
@@ -22,10 +22,8 @@ interface Summary {
   total: number | null;
 }
 
-const POLL_MS = 500;
 /** Results shown under the bar (refused users first); the API pages through all of them. */
 const SHOWN_RESULTS = 1000;
-const FINISHED = new Set(["completed", "failed", "cancelled"]);
 
 const users = (n: number) => (n === 1 ? "user" : "users");
 
@@ -60,12 +58,6 @@ function toastText(run: BulkRun, { done, failed }: Summary): string {
   return `${head}${failed ? ` ${failed} refused: see the results.` : ""}`;
 }
 
-async function data<T>(call: Promise<ActionResult<T>>): Promise<T> {
-  const result = await call;
-  if (!result.ok) throw new Error(result.error.message);
-  return result.data;
-}
-
 /**
  * Follows a bulk job: a progress bar while it runs (with Cancel), then each user's result, refused users first
  * with the single action's message. Focus goes to the progress heading, then to the results heading.
@@ -80,24 +72,24 @@ export function BulkJobProgress({ run, onFinished, onClose }: { run: BulkRun; on
   const [results, setResults] = useState<JobResultView[] | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const words = bulkWords(run.action, run.membership);
-  const finished = FINISHED.has(status);
+  const finished = FINISHED_JOB_STATUSES.has(status);
 
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     async function poll() {
       try {
-        const job = await data(readJobAction({ id: run.jobId }));
+        const job = await actionData(readJobAction({ id: run.jobId }));
         if (stopped) return;
         setSummary(job.summary as Summary);
-        if (!FINISHED.has(job.status)) {
+        if (!FINISHED_JOB_STATUSES.has(job.status)) {
           setStatus(job.status);
-          timer = setTimeout(poll, POLL_MS);
+          timer = setTimeout(poll, JOB_POLL_MS);
           return;
         }
         const [failed, done] = await Promise.all([
-          data(jobResultsAction({ id: run.jobId, query: { status: "failed", take: SHOWN_RESULTS } })),
-          data(jobResultsAction({ id: run.jobId, query: { status: "done", take: SHOWN_RESULTS } })),
+          actionData(jobResultsAction({ id: run.jobId, query: { status: "failed", take: SHOWN_RESULTS } })),
+          actionData(jobResultsAction({ id: run.jobId, query: { status: "done", take: SHOWN_RESULTS } })),
         ]);
         if (stopped) return;
         const byEmail = (a: JobResultView, b: JobResultView) => emailOf(a).localeCompare(emailOf(b));

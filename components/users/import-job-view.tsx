@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { useAction } from "@/components/forms/use-action";
 import { cancelJobAction, readJobAction } from "@/lib/actions/bulk-jobs";
 import { importAfterDryRunAction } from "@/lib/actions/users-import";
-import type { ActionResult } from "@/lib/actions/safe-action";
+import { actionData, FINISHED_JOB_STATUSES, JOB_POLL_MS } from "./job-polling";
 
 interface Summary {
   inserted: number;
@@ -47,8 +47,6 @@ export interface ImportJob {
   error?: string;
 }
 
-const POLL_MS = 500;
-const FINISHED = new Set(["completed", "failed", "cancelled"]);
 const OUTCOME_LABELS: Record<RowOutcome["outcome"], string> = { create: "Create", update: "Update", unchanged: "Unchanged", refused: "Refused" };
 
 const rows = (n: number) => `${n.toLocaleString("en")} ${n === 1 ? "row" : "rows"}`;
@@ -73,12 +71,6 @@ function summaryText(job: ImportJob): string {
     : `${rows(inserted)} created, ${rows(updated)} updated, ${rows(unchanged)} unchanged, ${rows(failed)} refused.`;
 }
 
-async function data<T>(call: Promise<ActionResult<T>>): Promise<T> {
-  const result = await call;
-  if (!result.ok) throw new Error(result.error.message);
-  return result.data;
-}
-
 /**
  * Follows an import job: a progress bar (rows done, rate, time left) with Cancel while it runs; a dry run then
  * lists each row's outcome and offers "Import the N valid rows"; an import ends with its result file.
@@ -88,7 +80,7 @@ export function ImportJobView({ initial, onImport, onRestart }: { initial: Impor
   const [job, setJob] = useState<ImportJob>(initial);
   const [pollError, setPollError] = useState<string | null>(null);
   const { error, pending, run } = useAction();
-  const finished = FINISHED.has(job.status);
+  const finished = FINISHED_JOB_STATUSES.has(job.status);
 
   useEffect(() => heading.current?.focus(), [finished]);
 
@@ -97,10 +89,10 @@ export function ImportJobView({ initial, onImport, onRestart }: { initial: Impor
     let timer: ReturnType<typeof setTimeout> | undefined;
     async function poll() {
       try {
-        const next = (await data(readJobAction({ id: initial.id }))) as unknown as ImportJob;
+        const next = (await actionData(readJobAction({ id: initial.id }))) as unknown as ImportJob;
         if (stopped) return;
         setJob(next);
-        if (!FINISHED.has(next.status)) timer = setTimeout(poll, POLL_MS);
+        if (!FINISHED_JOB_STATUSES.has(next.status)) timer = setTimeout(poll, JOB_POLL_MS);
       } catch (caught) {
         if (!stopped) setPollError(caught instanceof Error ? caught.message : String(caught));
       }
